@@ -1,0 +1,27 @@
+"""Project-wide DRF pieces: the pagination of API.md and the one error format."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, pagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(pagination.PageNumberPagination):
+    """`{count, next, previous, results}`; `?page_size=` up to 500."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    """DRF's format everywhere: `{"field": ["message"]}` or `{"detail": "message"}`.
+
+    A Django ValidationError raised by a service becomes a 400 in the same shape, so
+    services can validate once for the API, the pages and the jobs.
+    """
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError({field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()})
+        else:
+            exc = exceptions.ValidationError({"detail": exc.messages[0] if len(exc.messages) == 1 else exc.messages})
+    return drf_exception_handler(exc, context)

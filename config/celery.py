@@ -1,0 +1,33 @@
+"""The Celery app. `celery -A config worker` (no -Q) consumes every queue below;
+`celery -A config beat` uses django-celery-beat's database scheduler, seeded from
+BEAT_SCHEDULE (editable afterwards in the admin under "Periodic tasks")."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab  # noqa: F401  (used by schedule entries added below)
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("spendwise")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# Each task names its queue in its decorator. `alerts` is latency-sensitive,
+# `insights` and `imports` are batch work; they are split so one cannot starve another.
+QUEUES = ("default", "outbox", "alerts", "imports", "insights")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.task_default_queue = "default"
+app.conf.worker_prefetch_multiplier = 1
+app.conf.task_acks_late = True
+app.conf.task_reject_on_worker_lost = True
+app.conf.broker_connection_retry_on_startup = True
+app.conf.broker_transport_options = {"visibility_timeout": 3600}
+
+# Every periodic job, in one place.
+BEAT_SCHEDULE: dict[str, dict] = {
+    "outbox-sweep": {"task": "finance.tasks.outbox_sweep", "schedule": 60.0},
+}
+app.conf.beat_schedule = BEAT_SCHEDULE
+
+app.autodiscover_tasks()

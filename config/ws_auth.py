@@ -1,0 +1,44 @@
+"""WebSocket authentication: the browser's session cookie, or `Authorization: Bearer <JWT>`
+for programs. A bad bearer token leaves the user anonymous; consumers close with 4401."""
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import AnonymousUser
+
+
+@database_sync_to_async
+def _user_from_bearer(token: str):
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework_simplejwt.authentication import JWTAuthentication
+    from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+    authenticator = JWTAuthentication()
+    try:
+        return authenticator.get_user(authenticator.get_validated_token(token))
+    except (InvalidToken, TokenError, AuthenticationFailed):
+        return AnonymousUser()
+
+
+def _bearer_token(scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+class BearerAuthMiddleware:
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        token = _bearer_token(scope)
+        if token is not None:
+            scope = dict(scope, user=await _user_from_bearer(token))
+        return await self.inner(scope, receive, send)
+
+
+def WebSocketAuthMiddleware(inner):  # noqa: N802 (reads like the middleware classes it wraps)
+    """Session auth first; a bearer header, when present, decides instead."""
+    return AuthMiddlewareStack(BearerAuthMiddleware(inner))

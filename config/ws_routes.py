@@ -1,0 +1,3 @@
+"""Every WebSocket route of the project; apps append theirs here."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,306 @@
+"""The ledger. Only finance.services writes these rows (see DESIGN.md)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from users.validators import validate_currency
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+# Largest amount one transaction may carry; beyond this is a typo or an attack.
+MAX_AMOUNT = Decimal("999999999.99")
+
+
+class AccountKind(models.TextChoices):
+    CHECKING = "checking"
+    SAVINGS = "savings"
+    CREDIT = "credit"
+    LOAN = "loan"
+    CASH = "cash"
+    INVESTMENT = "investment"
+
+
+LIABILITY_KINDS = (AccountKind.CREDIT, AccountKind.LOAN)
+
+
+class Account(models.Model):
+    """Where money sits. For credit and loan accounts `balance` is the amount owed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accounts")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=AccountKind.choices, default=AccountKind.CHECKING)
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
+    balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    credit_limit = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
+    external_id = models.CharField(max_length=100, blank=True, help_text="The bank's account id (OFX ACCTID, ingest id).")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["user", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_liability(self) -> bool:
+        return self.kind in LIABILITY_KINDS
+
+
+class CreditLiability(models.Model):
+    """Statement facts of a credit card or loan (from bulk ingest), read by insights' credit signals."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="liability")
+    apr_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    minimum_payment = models.DecimalField(**MONEY, null=True, blank=True)
+    last_payment_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    last_statement_balance = models.DecimalField(**MONEY, null=True, blank=True)
+    is_overdue = models.BooleanField(default=False)
+    next_payment_due = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Category(models.Model):
+    """A spending category. System categories have no user and exist from the first migration."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="categories"
+    )
+    slug = models.SlugField(max_length=50)
+    name = models.CharField(max_length=80)
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], condition=Q(user__isnull=True), name="category_system_slug_unique"),
+            models.UniqueConstraint(fields=["user", "slug"], name="category_user_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_system(self) -> bool:
+        return self.user_id is None
+
+
+class Tag(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="tag_user_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TransactionKind(models.TextChoices):
+    EXPENSE = "expense"
+    INCOME = "income"
+    TRANSFER = "transfer"
+
+
+class CategorySource(models.TextChoices):
+    MANUAL = "manual"
+    RULE = "rule"
+    MODEL = "model"
+    DEFAULT = "default"
+
+
+class TransactionSource(models.TextChoices):
+    MANUAL = "manual"
+    IMPORT = "import"
+    SYNC = "sync"
+    INGEST = "ingest"
+
+
+class ActiveTransactionManager(models.Manager):
+    """Transactions that are not deleted. Deleted rows stay (deleted_at set) so undo can restore them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Transaction(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transactions")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="transactions")
+    to_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_transfers"
+    )
+    kind = models.CharField(max_length=10, choices=TransactionKind.choices, default=TransactionKind.EXPENSE)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, validators=[validate_currency])
+    occurred_at = models.DateTimeField(default=timezone.now)
+    merchant = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="transactions")
+    category_source = models.CharField(max_length=10, choices=CategorySource.choices, default=CategorySource.MANUAL)
+    category_confidence = models.FloatField(default=1.0)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="transactions")
+    source = models.CharField(max_length=10, choices=TransactionSource.choices, default=TransactionSource.MANUAL)
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="When it was logged.")
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActiveTransactionManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        base_manager_name = "all_objects"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-occurred_at", "-id"], name="txn_user_occurred"),
+            models.Index(fields=["user", "category", "occurred_at"], name="txn_user_category_occurred"),
+            models.Index(fields=["user", "created_at"], name="txn_user_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="txn_amount_positive"),
+            models.UniqueConstraint(
+                fields=["user", "source", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="txn_user_source_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_account__isnull=True) | ~Q(to_account=F("account")), name="txn_transfer_not_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} {self.merchant or self.description}"
+
+
+class MonthlyCategoryTotal(models.Model):
+    """Per user, month (first day, in the user's time zone), category and kind: the exact sum.
+
+    Kept exact by finance.services in the same database transaction as every ledger write;
+    budget status and dashboards read this, never a scan of transactions.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=TransactionKind.choices)
+    total = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month", "category", "kind"], name="monthly_total_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "month"], name="monthly_total_user_month")]
+
+
+class Budget(models.Model):
+    """A monthly spending limit for one category, or for all spending when category is null.
+
+    `month` null means every month; a row for a specific month overrides it for that month.
+    With `rollover`, what was left unspent last month is added to this month's amount.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budgets")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, related_name="budgets")
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    month = models.DateField(null=True, blank=True)
+    rollover = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category__name", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "category", "month"], name="budget_unique_per_month", nulls_distinct=False
+            ),
+        ]
+
+
+class RuleField(models.TextChoices):
+    MERCHANT = "merchant"
+    DESCRIPTION = "description"
+
+
+class RuleOperator(models.TextChoices):
+    CONTAINS = "contains"
+    EQUALS = "equals"
+    STARTS_WITH = "starts_with"
+    REGEX = "regex"
+
+
+class CategorizationRule(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="categorization_rules")
+    field = models.CharField(max_length=12, choices=RuleField.choices)
+    operator = models.CharField(max_length=12, choices=RuleOperator.choices)
+    value = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    priority = models.IntegerField(default=100, help_text="Lower runs first.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+
+class UndoAction(models.TextChoices):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class UndoEntry(models.Model):
+    """One step of a user's undo stack. Undoing marks it undone; nothing is destroyed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=10, choices=UndoAction.choices)
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="+")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["user", "-id"], condition=Q(undone_at__isnull=True), name="undo_open_per_user"),
+        ]
+
+
+class OutboxEvent(models.Model):
+    """What happened in the ledger, written in the same database transaction as the change.
+
+    The relay (finance.outbox) hands each event to the handlers other apps registered;
+    a handler runs at most once per event (OutboxHandled), so a re-relay is harmless.
+    """
+
+    topic = models.CharField(max_length=50)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.IntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(processed_at__isnull=True), name="outbox_unprocessed"),
+        ]
+
+
+class OutboxHandled(models.Model):
+    """A handler finished with an event: the key that makes handlers idempotent."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="handled")
+    handler = models.CharField(max_length=200)
+    handled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="outbox_handled_once")]
