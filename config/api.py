@@ -21,7 +21,9 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            exc = exceptions.ValidationError({field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()})
+            exc = exceptions.ValidationError(
+                {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+            )
         else:
             exc = exceptions.ValidationError({"detail": exc.messages[0] if len(exc.messages) == 1 else exc.messages})
     return drf_exception_handler(exc, context)

@@ -36,7 +36,9 @@ class Account(models.Model):
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
     credit_limit = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
-    external_id = models.CharField(max_length=100, blank=True, help_text="The bank's account id (OFX ACCTID, ingest id).")
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The bank's account id (OFX ACCTID, ingest id)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -78,7 +80,9 @@ class Category(models.Model):
         ordering = ["name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(fields=["slug"], condition=Q(user__isnull=True), name="category_system_slug_unique"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(user__isnull=True), name="category_system_slug_unique"
+            ),
             models.UniqueConstraint(fields=["user", "slug"], name="category_user_slug_unique"),
         ]
 
@@ -153,7 +157,7 @@ class Transaction(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = ActiveTransactionManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (the two managers belong together)
 
     class Meta:
         base_manager_name = "all_objects"

@@ -91,9 +91,7 @@ def outbox_relay_event(*, event_id: int) -> bool:
             logger.exception("outbox handler %s failed on event %s", name, event.id)
             errors.append(f"{name}: {exc.__class__.__name__}: {exc}")
     if errors:
-        OutboxEvent.objects.filter(id=event.id).update(
-            attempts=event.attempts + 1, last_error="\n".join(errors)[:2000]
-        )
+        OutboxEvent.objects.filter(id=event.id).update(attempts=event.attempts + 1, last_error="\n".join(errors)[:2000])
         return False
     OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True).update(
         processed_at=timezone.now(), attempts=event.attempts + 1, last_error=""
