@@ -7,13 +7,34 @@ page clients carry a real session.
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from users.models import User
+from users.services import user_register
+
+pytest_plugins = ["config.testing.live", "config.testing.browser"]
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    with override_settings(PASSWORD_HASHERS=["config.testing.hashers.CheapArgon2PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_eagerly():
+    """Tasks run in-process unless a test asks for the real worker (the `celery_worker` fixture),
+    so a configured broker without a consumer never swallows a test's work."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +46,14 @@ def _fresh_cache():
 
 
 def make_user(email: str, **fields) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, **fields)
+    """Signs the person up through the real service; staff/superuser/active flags are set afterwards."""
+    flags = {name: fields.pop(name) for name in ("is_staff", "is_superuser", "is_active") if name in fields}
+    user = user_register(email=email, password=PASSWORD, **fields)
+    if flags:
+        for name, value in flags.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(flags))
+    return user
 
 
 @pytest.fixture

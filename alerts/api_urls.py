@@ -1,5 +1,12 @@
 """API routes of the alerts app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from alerts import api
+
+router = SimpleRouter()
+router.register("alert-rules", api.AlertRuleViewSet, basename="alert-rule")
+router.register("notification-channels", api.NotificationChannelViewSet, basename="notification-channel")
+router.register("notifications", api.NotificationViewSet, basename="notification")
+
+urlpatterns: list = [*router.urls]

@@ -1,7 +1,9 @@
 """Project-wide DRF pieces: the pagination of API.md and the one error format."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, pagination
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -13,6 +15,11 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+def _field_name(field: str) -> str:
+    """Django's `__all__` becomes DRF's `non_field_errors`, as a serializer would answer."""
+    return api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+
+
 def exception_handler(exc, context):
     """DRF's format everywhere: `{"field": ["message"]}` or `{"detail": "message"}`.
 
@@ -22,7 +29,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(
-                {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+                {_field_name(field): list(messages) for field, messages in exc.message_dict.items()}
             )
         else:
             exc = exceptions.ValidationError({"detail": exc.messages[0] if len(exc.messages) == 1 else exc.messages})

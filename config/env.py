@@ -5,6 +5,7 @@ so a misconfigured deployment fails at start-up instead of at the first request.
 """
 
 import os
+import re
 import zoneinfo
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -55,6 +56,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}")
+    return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate: a count per second, minute, hour or day, e.g. 10/min."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 10/min (per s, min, hour or day), got {value!r}")
+    return value
+
+
 def env_url(name: str, schemes: set[str]) -> str | None:
     """A URL whose scheme is one of `schemes`, or None when the variable is unset or empty."""
     value = _raw(name)
@@ -63,7 +79,10 @@ def env_url(name: str, schemes: set[str]) -> str | None:
     parsed = urlparse(value)
     if parsed.scheme not in schemes:
         allowed = ", ".join(sorted(schemes))
-        raise ImproperlyConfigured(f"{name} must be a URL with one of the schemes {allowed}, got {value!r}")
+        # Only the scheme is echoed: the rest of a URL may hold a password.
+        raise ImproperlyConfigured(
+            f"{name} must be a URL with one of the schemes {allowed}, got scheme {parsed.scheme!r}"
+        )
     return value
 
 

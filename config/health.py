@@ -22,10 +22,11 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
-    if celery_app.conf.task_always_eager:
+    broker_url = celery_app.conf.broker_write_url
+    if not broker_url:
         return  # no broker configured: tasks run in-process
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    with celery_app.connection_for_write(broker_url) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.5, timeout=2)
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}

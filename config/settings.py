@@ -14,8 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import (
     email_settings,
     env_bool,
+    env_choice,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
     env_url,
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "alerts.context_processors.unread_notifications",
             ],
         },
     },
@@ -89,19 +92,20 @@ TEMPLATES = [
 
 # Database: PostgreSQL through psycopg 3 when DATABASE_URL is set, else a SQLite file.
 _database_url = env_url("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
+# 0 by default: under daphne every request runs in a thread of its own, and persistent
+# connections would pile up per thread until PostgreSQL refuses new clients.
+_database_conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 if _database_url:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            _database_url,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            conn_health_checks=True,
-        )
-    }
+    try:
+        _database = dj_database_url.parse(_database_url, conn_max_age=_database_conn_max_age, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL could not be parsed: {exc}") from None
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
+            "NAME": str(BASE_DIR / "db.sqlite3"),
             "CONN_HEALTH_CHECKS": True,
         }
     }
@@ -122,7 +126,19 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CACHE_KEY_PREFIX", "spendwise") + ":asgi"},
+            # redis-py fails (rather than waits) past its pool size of 100: a burst of sockets
+            # reconnecting after a deploy needs more. Its read timeout (5 s) must outlast the
+            # layer's 5 s blocking receive, or a slow reply kills a socket. REDIS_URL options win.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000, minimum=1),
+                        "socket_timeout": 30,
+                    }
+                ],
+                "prefix": env_str("CACHE_KEY_PREFIX", "spendwise") + ":asgi",
+            },
         }
     }
 else:
@@ -204,11 +220,13 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("THROTTLE_ANON", "120/min"),
-        "user": env_str("THROTTLE_USER", "1200/min"),
-        "auth": env_str("THROTTLE_AUTH", "10/min"),
+        "anon": env_rate("THROTTLE_ANON", "120/min"),
+        "user": env_rate("THROTTLE_USER", "1200/min"),
+        "auth": env_rate("THROTTLE_AUTH", "10/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many reverse proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR (throttling, login audit).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
@@ -221,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per shared choice set; the schema's warnings fail `check --deploy`.
+    "ENUM_NAME_OVERRIDES": {"ChannelKindEnum": "alerts.models.ChannelKind"},
 }
 
 # Product limits
@@ -229,10 +249,37 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 OTP_TTL_MINUTES = 10
 OTP_MAX_ATTEMPTS = 5
 
+# Alerts (see README, "Alerts"): delivery channels and limits.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+ALERTS_DAILY_LIMIT = env_int("ALERTS_DAILY_LIMIT", 3, minimum=0)
+# Insights: a dotted path to a text provider class that may rewrite recommendation text (off: templates only).
+INSIGHTS_TEXT_PROVIDER = env_str("INSIGHTS_TEXT_PROVIDER", "")
+ALERTS_DAILY_DIGEST_HOUR = env_int("ALERTS_DAILY_DIGEST_HOUR", 8, minimum=0)
+if ALERTS_DAILY_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"ALERTS_DAILY_DIGEST_HOUR must be an hour from 0 to 23, got {ALERTS_DAILY_DIGEST_HOUR}")
+SMS_BACKEND = env_str("SMS_BACKEND", "console")
+if SMS_BACKEND not in {"console", "twilio"}:
+    raise ImproperlyConfigured(f"SMS_BACKEND must be console or twilio, got {SMS_BACKEND!r}")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH")
+SMS_API_URL = env_url("SMS_API_URL", {"https", "http"}) or "https://api.twilio.com"
+SMS_ACCOUNT_SID = env_str("SMS_ACCOUNT_SID")
+SMS_AUTH_TOKEN = env_str("SMS_AUTH_TOKEN")
+SMS_FROM_NUMBER = env_str("SMS_FROM_NUMBER")
+if SMS_BACKEND == "twilio" and not (SMS_ACCOUNT_SID and SMS_AUTH_TOKEN and SMS_FROM_NUMBER):
+    raise ImproperlyConfigured("SMS_BACKEND=twilio needs SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM_NUMBER")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@spendwise.local")
+# Allow webhooks to private/loopback/link-local addresses (tests; a trusted internal network).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     "loggers": {"daphne": {"level": "WARNING"}},
 }

@@ -135,9 +135,11 @@ class ActiveTransactionManager(models.Manager):
 
 class Transaction(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transactions")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="transactions")
+    # RESTRICT, not PROTECT: an account or category in use cannot be deleted on its own, but deleting
+    # the user (which cascades to all three) still works.
+    account = models.ForeignKey(Account, on_delete=models.RESTRICT, related_name="transactions")
     to_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_transfers"
+        Account, on_delete=models.RESTRICT, null=True, blank=True, related_name="incoming_transfers"
     )
     kind = models.CharField(max_length=10, choices=TransactionKind.choices, default=TransactionKind.EXPENSE)
     amount = models.DecimalField(**MONEY)
@@ -146,7 +148,7 @@ class Transaction(models.Model):
     merchant = models.CharField(max_length=200, blank=True)
     description = models.CharField(max_length=500, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="transactions")
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="transactions")
     category_source = models.CharField(max_length=10, choices=CategorySource.choices, default=CategorySource.MANUAL)
     category_confidence = models.FloatField(default=1.0)
     tags = models.ManyToManyField(Tag, blank=True, related_name="transactions")
@@ -253,6 +255,20 @@ class CategorizationRule(models.Model):
         ordering = ["priority", "id"]
 
 
+class LearnedCategorizer(models.Model):
+    """One user's learned categorisation model: token counts per category id (finance.categorization.learned).
+
+    Updated incrementally by finance.services on every manual categorisation or correction;
+    `version` grows with each update so a process can keep the parsed model cached.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.JSONField(default=dict)
+    examples = models.IntegerField(default=0)
+    version = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 class UndoAction(models.TextChoices):
     CREATE = "create"
     UPDATE = "update"
@@ -308,3 +324,50 @@ class OutboxHandled(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "handler"], name="outbox_handled_once")]
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv"
+    OFX = "ofx"
+    JSON = "json"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportJob(models.Model):
+    """One uploaded bank file (or an operator's data set) and what importing it did.
+
+    Duplicates are found by the transactions' own unique key (user, source, external_id):
+    the importer derives external_id from the OFX FITID or the CSV row's content fingerprint.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    account = models.ForeignKey(Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    format = models.CharField(max_length=4, choices=ImportFormat.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(null=True, blank=True, help_text="The uploaded file (bounded by IMPORT_MAX_BYTES).")
+    file_path = models.CharField(max_length=500, blank=True, help_text="A server-side file, for operators' data sets.")
+    column_mapping = models.JSONField(default=dict, blank=True, help_text="CSV columns chosen on the Import page.")
+    skip_invalid = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.IntegerField(default=0)
+    processed = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    duplicates = models.IntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text='[{"row": n, "message": "..."}]')
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="import_job_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.format} import {self.filename} ({self.status})"

@@ -14,3 +14,10 @@ def outbox_sweep() -> int:
     for event_id in pending:
         outbox_relay_event(event_id=event_id)
     return len(pending)
+
+
+@shared_task(queue="imports", acks_late=True, reject_on_worker_lost=True)
+def import_run(job_id: int) -> None:
+    from finance.imports.pipeline import import_job_run
+
+    import_job_run(job_id=job_id)

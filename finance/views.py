@@ -1,7 +1,209 @@
+"""Ledger pages. Thin: forms shape the input, finance.services does the work, like the API."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from finance import services
+from finance.dashboard import budget_rows, dashboard_context
+from finance.forms import (
+    AccountForm,
+    BudgetForm,
+    CategoryForm,
+    RuleForm,
+    TransactionFilterForm,
+    TransactionForm,
+    show_service_errors,
+)
+from finance.models import Transaction
+from finance.months import format_month, month_start
+from finance.selectors import (
+    accounts_for_user,
+    budgets_for_user,
+    categorization_rules_for_user,
+    transactions_for_user,
+)
+
+PAGE_SIZE = 50
+UNDONE = {"create": "Undid adding", "update": "Undid the change to", "delete": "Restored"}
 
 
 @login_required
 def dashboard(request):
-    return render(request, "finance/dashboard.html")
+    return render(request, "finance/dashboard.html", dashboard_context(user=request.user))
+
+
+def _saved(request, form, service, message: str, **target) -> bool:
+    """Call `service` with a valid form's data (only what changed, when editing `target`); show any rule broken."""
+    if not form.is_valid():
+        return False
+    values = form.cleaned_data
+    if target:
+        values = {field: values[field] for field in form.changed_data}
+        if not values:
+            messages.info(request, "Nothing changed.")
+            return True
+    try:
+        service(user=request.user, **target, **values)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
+def _page_link_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def transactions(request):
+    add_form = TransactionForm(
+        request.POST or None, user=request.user, initial={"occurred_at": timezone.localtime().replace(second=0)}
+    )
+    if request.method == "POST" and _saved(request, add_form, services.transaction_record, "Transaction added."):
+        return redirect("transactions")
+    filters = TransactionFilterForm(request.GET, user=request.user)
+    listed = filters.transactions() if filters.is_valid() else Transaction.objects.none()
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "add_form": add_form,
+        "page": page,
+        "page_query": _page_link_query(request),
+        "has_accounts": accounts_for_user(user=request.user).exists(),
+        "account_form": AccountForm(initial={"currency": request.user.currency}),
+    }
+    return render(request, "finance/transactions.html", context)
+
+
+@login_required
+def transaction_edit(request, pk: int):
+    transaction = get_object_or_404(transactions_for_user(user=request.user), pk=pk)
+    form = TransactionForm(request.POST or None, user=request.user, initial=TransactionForm.initial_for(transaction))
+    if request.method == "POST" and _saved(
+        request, form, services.transaction_update, "Transaction saved.", transaction=transaction
+    ):
+        return redirect("transactions")
+    return render(request, "finance/transaction_edit.html", {"form": form, "transaction": transaction})
+
+
+@login_required
+@require_POST
+def transaction_delete(request, pk: int):
+    transaction = get_object_or_404(transactions_for_user(user=request.user), pk=pk)
+    services.transaction_delete(user=request.user, transaction=transaction)
+    messages.success(request, "Transaction deleted. Use Undo to bring it back.")
+    return redirect("transactions")
+
+
+@login_required
+@require_POST
+def transaction_undo(request):
+    try:
+        undone = services.transaction_undo_last(user=request.user)
+    except services.NothingToUndo:
+        messages.warning(request, "Nothing left to undo.")
+    else:
+        what = undone.transaction
+        label = what.merchant or what.description or what.category.name
+        messages.success(request, f"{UNDONE[undone.action]} “{label}” ({what.amount} {what.currency}).")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "transactions"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def account_add(request):
+    form = AccountForm(request.POST)
+    if _saved(request, form, services.account_create, "Account added."):
+        return redirect("transactions")
+    for field, errors in form.errors.items():
+        messages.error(request, f"{field}: {' '.join(errors)}")
+    return redirect("transactions")
+
+
+@login_required
+def budgets(request):
+    form = BudgetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and _saved(request, form, services.budget_create, "Budget set."):
+        return redirect("budgets")
+    this_month = month_start(timezone.now(), request.user.timezone)
+    context = {
+        "form": form,
+        "budgets": budgets_for_user(user=request.user),
+        "rows": budget_rows(user=request.user, month=this_month),
+        "this_month": this_month,
+    }
+    return render(request, "finance/budgets.html", context)
+
+
+@login_required
+def budget_edit(request, pk: int):
+    budget = get_object_or_404(budgets_for_user(user=request.user), pk=pk)
+    initial = {
+        "category": budget.category.slug if budget.category else None,
+        "amount": budget.amount,
+        "month": format_month(budget.month) if budget.month else "",
+        "rollover": budget.rollover,
+    }
+    form = BudgetForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and _saved(request, form, services.budget_update, "Budget saved.", budget=budget):
+        return redirect("budgets")
+    return render(request, "finance/budget_edit.html", {"form": form, "budget": budget})
+
+
+@login_required
+@require_POST
+def budget_delete(request, pk: int):
+    budget = get_object_or_404(budgets_for_user(user=request.user), pk=pk)
+    services.budget_delete(user=request.user, budget=budget)
+    messages.success(request, "Budget removed.")
+    return redirect("budgets")
+
+
+@login_required
+def categories(request):
+    adding = request.POST.get("adding") if request.method == "POST" else None
+    category_form = CategoryForm(request.POST if adding == "category" else None, user=request.user, prefix="category")
+    rule_form = RuleForm(request.POST if adding == "rule" else None, user=request.user, prefix="rule")
+    if adding == "category" and _saved(request, category_form, services.category_create, "Category added."):
+        return redirect("categories")
+    if adding == "rule" and _saved(request, rule_form, services.categorization_rule_create, "Rule added."):
+        return redirect("categories")
+    context = {
+        "category_form": category_form,
+        "rule_form": rule_form,
+        "own_categories": request.user.categories.select_related("parent"),
+        "rules": categorization_rules_for_user(user=request.user),
+    }
+    return render(request, "finance/categories.html", context)
+
+
+@login_required
+def rule_edit(request, pk: int):
+    rule = get_object_or_404(categorization_rules_for_user(user=request.user), pk=pk)
+    form = RuleForm(request.POST or None, user=request.user, initial=RuleForm.initial_for(rule))
+    if request.method == "POST" and _saved(
+        request, form, services.categorization_rule_update, "Rule saved.", rule=rule
+    ):
+        return redirect("categories")
+    return render(request, "finance/rule_edit.html", {"form": form, "rule": rule})
+
+
+@login_required
+@require_POST
+def rule_delete(request, pk: int):
+    rule = get_object_or_404(categorization_rules_for_user(user=request.user), pk=pk)
+    services.categorization_rule_delete(user=request.user, rule=rule)
+    messages.success(request, "Rule removed.")
+    return redirect("categories")

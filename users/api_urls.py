@@ -1,5 +1,17 @@
 """API routes of the users app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework_simplejwt.views import TokenRefreshView
 
-urlpatterns: list = []
+from users import api
+
+urlpatterns = [
+    path("auth/register/", api.RegisterView.as_view(), name="auth-register"),
+    path("auth/token/", api.TokenView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", TokenRefreshView.as_view(), name="auth-token-refresh"),
+    path("auth/otp/request/", api.OtpRequestView.as_view(), name="auth-otp-request"),
+    path("auth/otp/verify/", api.OtpVerifyView.as_view(), name="auth-otp-verify"),
+    path("me/", api.MeView.as_view(), name="me"),
+    path("consents/", api.ConsentView.as_view(), name="consents"),
+    path("consents/history/", api.ConsentHistoryView.as_view(), name="consent-history"),
+]

@@ -26,6 +26,10 @@ class UserManager(BaseUserManager):
         fields.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **fields)
 
+    def get_by_natural_key(self, email: str):
+        # Addresses are stored in lower case, so "Alice@Example.com" logs in as alice.
+        return self.get(email=email.strip().lower())
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using Spendwise. The email address is the login."""
@@ -55,3 +59,113 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.display_name or self.email
+
+
+class ConsentScope(models.TextChoices):
+    DATA_PROCESSING = "data_processing", "Data processing"
+    BENCHMARKING = "benchmarking", "Peer benchmarking"
+    RECOMMENDATIONS = "recommendations", "Recommendations"
+    EXTERNAL_SYNC = "external_sync", "External sync"
+
+
+# What a scope means when the person has never decided: only data processing, which
+# the service cannot work without, is on; everything else is opt-in.
+CONSENT_DEFAULTS: dict[str, bool] = {
+    ConsentScope.DATA_PROCESSING: True,
+    ConsentScope.BENCHMARKING: False,
+    ConsentScope.RECOMMENDATIONS: False,
+    ConsentScope.EXTERNAL_SYNC: False,
+}
+
+CONSENT_DESCRIPTIONS: dict[str, str] = {
+    ConsentScope.DATA_PROCESSING: (
+        "Store and process your accounts and transactions so Spendwise can show your budgets, alerts and "
+        "summaries. Spendwise cannot work without it."
+    ),
+    ConsentScope.BENCHMARKING: (
+        "Count your spending, without your name, in peer comparisons, and show you how you compare with "
+        "people like you."
+    ),
+    ConsentScope.RECOMMENDATIONS: (
+        "Look at your spending patterns to suggest changes. A person on our team reviews every suggestion "
+        "before you see it."
+    ),
+    ConsentScope.EXTERNAL_SYNC: (
+        "Accept transactions that your card, bank or e-wallet providers send to Spendwise on your behalf."
+    ),
+}
+
+
+class ConsentSource(models.TextChoices):
+    API = "api", "API"
+    WEB = "web", "Web page"
+    SIGNUP = "signup", "Sign-up"
+    SYNC = "sync", "External sync"
+    ADMIN = "admin", "Operator (admin)"
+
+
+class ConsentEvent(models.Model):
+    """One decision about one consent scope. Append-only: the latest event per scope decides."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_events")
+    scope = models.CharField(max_length=32, choices=ConsentScope.choices)
+    granted = models.BooleanField()
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+    source = models.CharField(max_length=16, choices=ConsentSource.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "scope", "-created_at", "-id"], name="consent_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'granted' if self.granted else 'revoked'} {self.scope}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Consent events are append-only; record a new event instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Consent events are append-only and cannot be deleted one by one.")
+
+
+class LoginMethod(models.TextChoices):
+    PASSWORD = "password", "Password (web)"
+    OTP = "otp", "Emailed code"
+    JWT = "jwt", "API token"
+    SESSION = "session", "Right after sign-up"
+
+
+class LoginEvent(models.Model):
+    """One attempt to log in, successful or not, kept for the person and for operators."""
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="login_events")
+    email = models.CharField(max_length=254, help_text="The address that was typed in.")
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    method = models.CharField(max_length=16, choices=LoginMethod.choices)
+    success = models.BooleanField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="login_event_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.method} {'ok' if self.success else 'failed'}"
+
+
+class LoginCode(models.Model):
+    """An emailed one-time login code. Only its keyed hash is stored; one live code per user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"login code for {self.user}"

@@ -1,5 +1,17 @@
 """Server-rendered pages of the users app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from users import views
+
+app_name = "users"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.code_request, name="login-code"),
+    path("login/code/verify/", views.code_verify, name="login-code-verify"),
+    path("logout/", views.logout_view, name="logout"),
+    path("settings/", views.settings_view, name="settings"),
+    path("settings/consent/", views.consent_view, name="consent"),
+]

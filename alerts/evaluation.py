@@ -1,0 +1,211 @@
+"""Evaluate a user's alert rules against this month's budgets: load state, ask alerts.rules, notify.
+
+Called by the outbox handler after every ledger change (page, API, import, sync, undo)
+and by `evaluate_alerts`. Firing records are claimed with a unique key or a conditional
+UPDATE, never read-then-write, so concurrent evaluations notify once.
+"""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from alerts.models import AlertRule, Notification, ThresholdFiring
+from alerts.rules import (
+    Firing,
+    Threshold,
+    evaluate_forecast,
+    evaluate_thresholds,
+    inactivity_due,
+    threshold_severity_kind,
+)
+from alerts.services import alert_rule_ensure_default, notify
+from finance.months import format_month, month_start
+
+
+def money(amount, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def _label(slug: str | None) -> str:
+    return slug.replace("_", " ").capitalize() if slug else "All spending"
+
+
+def evaluate_user(
+    *, user, months: list[date] | None = None, now: datetime | None = None, caused_at: datetime | None = None
+) -> list[Notification]:
+    """Evaluate the current month (when among `months`, or always when None) for every enabled rule.
+
+    `caused_at` is when the ledger change happened; notifications carry it as `event_at`, so the
+    operator dashboard can measure the time from a transaction to its in-app delivery."""
+    from finance.selectors import budget_status_for_month
+
+    now = now or timezone.now()
+    current = month_start(now, user.timezone)
+    if months is not None and current not in months:
+        return []  # a back-dated change cannot cross this month's thresholds
+    alert_rule_ensure_default(user=user)
+    rules = list(AlertRule.objects.filter(user=user, enabled=True).select_related("category"))
+    if not rules:
+        return []
+    statuses = [
+        s
+        for s in budget_status_for_month(user=user, month=current, today=now.astimezone(ZoneInfo(user.timezone)).date())
+        if s.budget and s.budget > 0
+    ]
+    with_own_rule = {r.category.slug for r in rules if r.category_id}
+    fired: dict[tuple, dict[int, Firing]] = {}  # (rule id, category) -> threshold -> what fired, in one query
+    for row in ThresholdFiring.objects.filter(rule__in=rules, month=current):
+        fired.setdefault((row.rule_id, row.category), {})[row.threshold] = Firing(
+            percent=row.threshold, armed=row.armed, fired_at=row.fired_at
+        )
+    origin = {"event_at": caused_at.isoformat()} if caused_at else {}
+    sent = []
+    for rule in rules:
+        for status in statuses:
+            watched = (
+                status.category == rule.category.slug if rule.category_id else status.category not in with_own_rule
+            )
+            if watched:
+                known = fired.get((rule.id, status.category or ""), {})
+                sent += _evaluate_budget(
+                    user=user, rule=rule, status=status, month=current, now=now, known=known, origin=origin
+                )
+    return sent
+
+
+def _days_of_data(month: date, now: datetime, tz: str) -> int:
+    return (now.astimezone(ZoneInfo(tz)).date() - month).days + 1
+
+
+def _evaluate_budget(
+    *, user, rule: AlertRule, status, month: date, now: datetime, known: dict, origin: dict
+) -> list[Notification]:
+    category = status.category or ""
+    firings = ThresholdFiring.objects.filter(rule=rule, category=category, month=month)
+    outcome = evaluate_thresholds(
+        spent=status.spent,
+        budget=status.budget,
+        thresholds=[Threshold(percent=t["percent"], severity=t["severity"]) for t in rule.thresholds],
+        firings=known,
+        now=now,
+        cooldown=timedelta(minutes=rule.cooldown_minutes),
+    )
+    if outcome.rearm:
+        firings.filter(threshold__in=outcome.rearm, armed=False).update(armed=True)
+    for percent in outcome.claim_quietly:
+        firings.filter(threshold=percent, armed=True).update(armed=False)
+    sent = []
+    # Highest first: whoever claims the top threshold owns this crossing and notifies; a loser stops at once,
+    # so two racing evaluations can never split the crossing into two notifications.
+    highest, *lower = sorted(outcome.claim, reverse=True) or [None]
+    times = highest and _claim(rule=rule, category=category, month=month, percent=highest, now=now)
+    if times:
+        for percent in lower:
+            _claim(rule=rule, category=category, month=month, percent=percent, now=now)
+        threshold = next(t for t in rule.thresholds if t["percent"] == highest)
+        sent.append(
+            _notify_threshold(
+                user=user, rule=rule, status=status, month=month, threshold=threshold, times=times, origin=origin
+            )
+        )
+    forecast = _notify_forecast(user=user, rule=rule, status=status, month=month, now=now, origin=origin)
+    return [n for n in [*sent, forecast] if n is not None]
+
+
+def _claim(*, rule: AlertRule, category: str, month: date, percent: int, now: datetime) -> int:
+    """Record the threshold as fired; the number of times it has fired, or 0 when another evaluation won."""
+    rows = ThresholdFiring.objects.filter(rule=rule, category=category, month=month, threshold=percent)
+    if rows.filter(armed=True).update(armed=False, fired_at=now, times_fired=F("times_fired") + 1) == 1:
+        return rows.values_list("times_fired", flat=True).get()
+    try:
+        with transaction.atomic():
+            ThresholdFiring.objects.create(rule=rule, category=category, month=month, threshold=percent, fired_at=now)
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def _notify_threshold(*, user, rule, status, month, threshold: dict, times: int, origin: dict) -> Notification | None:
+    label, percent = _label(status.category), threshold["percent"]
+    kind = threshold_severity_kind(percent)
+    title = f"{label}: budget exceeded" if kind == "overspend" else f"{label}: {percent}% of budget used"
+    if percent > 100:
+        title = f"{label}: {percent}% of budget spent"
+    body = (
+        f"You have spent {money(status.spent, user.currency)} of your {money(status.budget, user.currency)} "
+        f"{label.lower()} budget for {date_format(month, 'F Y')}."
+    )
+    data = {
+        "category": status.category, "month": format_month(month), "threshold": percent, "rule": rule.id,
+        "spent": str(status.spent), "budget": str(status.budget), **origin,
+    }  # fmt: skip
+    dedup_key = f"threshold:{rule.id}:{status.category or '*'}:{format_month(month)}:{percent}:{times}"
+    return notify(
+        user=user,
+        kind=kind,
+        severity=threshold["severity"],
+        title=title,
+        body=body,
+        data=data,
+        rule=rule,
+        dedup_key=dedup_key,
+    )
+
+
+def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notification | None:
+    dedup_key = f"forecast:{status.category or '*'}:{format_month(month)}"
+    alert = evaluate_forecast(
+        spent=status.spent,
+        budget=status.budget,
+        projected_total=status.projected_total,
+        projected_overrun_on=status.projected_overrun_on,
+        days_of_data=_days_of_data(month, now, user.timezone),
+    )
+    if alert is None:
+        return None  # once per month and category is the dedup key's job (a unique constraint)
+    label = _label(status.category)
+    around = f" around {date_format(alert.overrun_on, 'j F')}" if alert.overrun_on else " by the end of the month"
+    body = (
+        f"At your current pace your {label.lower()} spending is projected to exceed its "
+        f"{money(status.budget, user.currency)} budget by {money(alert.overrun, user.currency)}{around}."
+    )
+    data = {
+        "category": status.category, "month": format_month(month), "projected_total": str(status.projected_total),
+        "overrun": str(alert.overrun), "overrun_on": alert.overrun_on.isoformat() if alert.overrun_on else None,
+        **origin,
+    }  # fmt: skip
+    return notify(
+        user=user, kind="forecast", severity="warning", title=f"{label}: projected to exceed budget",
+        body=body, data=data, rule=rule, dedup_key=dedup_key,
+    )  # fmt: skip
+
+
+def remind_inactive_users(*, now: datetime | None = None) -> int:
+    """A gentle reminder, once per stretch, to users who logged nothing for 5 days."""
+    from finance.models import Transaction
+    from users.models import User
+
+    now = now or timezone.now()
+    last_logged = (
+        Transaction.objects.filter(user__is_active=True)
+        .values("user")
+        .annotate(last=Max("created_at"))
+        .filter(last__lte=now - timedelta(days=5))
+    )
+    sent = 0
+    for row in last_logged:
+        if not inactivity_due(last_logged_at=row["last"], now=now):
+            continue
+        user = User.objects.get(id=row["user"])
+        days = (now - row["last"]).days
+        notification = notify(
+            user=user, kind="inactivity", severity="info", title="Nothing logged for a while",
+            body=f"It has been {days} days since you last logged a transaction. A minute now keeps your budgets honest.",
+            data={"last_logged_at": row["last"].isoformat()}, dedup_key=f"inactivity:{row['last'].isoformat()}",
+        )  # fmt: skip
+        sent += notification is not None
+    return sent

@@ -1,0 +1,151 @@
+"""Pages: alert rules, notification centre, channels; owner, another user, anonymous, staff."""
+
+import pytest
+from django.core import mail
+
+from alerts import services
+from alerts.models import AlertRule, NotificationChannel
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+RULE_FORM = {
+    "name": "Groceries watch", "category": "groceries", "thresholds": "50:info, 100:danger", "channels": ["in_app", "email"],
+    "quiet_hours_start": "21:00", "quiet_hours_end": "07:30", "timezone": "Europe/Berlin", "daily_limit": "2",
+    "cooldown_minutes": "30", "enabled": "on",
+}  # fmt: skip
+
+
+def test_add_a_rule_on_the_page(alice, alice_client):
+    page = alice_client.get("/alerts/rules/add/")
+    assert page.status_code == 200 and b'<label for="id_thresholds">' in page.content
+    response = alice_client.post("/alerts/rules/add/", RULE_FORM, follow=True)
+    assert response.redirect_chain[-1][0] == "/alerts/rules/"
+    assert "Groceries watch" in response.content.decode() and "50% info" in response.content.decode()
+    rule = AlertRule.objects.get(user=alice)
+    assert rule.thresholds == [{"percent": 50, "severity": "info"}, {"percent": 100, "severity": "danger"}]
+    assert rule.quiet_hours_end.strftime("%H:%M") == "07:30"
+
+
+def test_bad_rule_shows_errors_linked_to_their_fields(alice_client):
+    response = alice_client.post(
+        "/alerts/rules/add/", RULE_FORM | {"thresholds": "100:danger, 80:info", "timezone": "Mars/Olympus"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Thresholds must be in ascending order" in html
+    assert 'aria-describedby="id_thresholds_helptext id_thresholds_errors"' in html
+    assert "is not an IANA time zone" in html and 'id="id_timezone_errors"' in html
+    bad_time = alice_client.post("/alerts/rules/add/", RULE_FORM | {"quiet_hours_start": "25:99"})
+    assert 'id="id_quiet_hours_start_errors"' in bad_time.content.decode()
+
+
+def test_edit_and_disable_a_rule(alice, alice_client):
+    rule = services.alert_rule_create(user=alice, name="Old")
+    page = alice_client.get(f"/alerts/rules/{rule.id}/")
+    assert 'value="80:info, 95:warning, 100:danger, 150:critical"' in page.content.decode()
+    alice_client.post(f"/alerts/rules/{rule.id}/", RULE_FORM | {"name": "New"})
+    rule.refresh_from_db()
+    assert rule.name == "New"
+    response = alice_client.post(f"/alerts/rules/{rule.id}/disable/", follow=True)
+    assert "is disabled; its history is kept" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.enabled is False
+
+
+def test_rule_pages_access_cast(alice, bob_client, staff_client, anon_client):
+    rule = services.alert_rule_create(user=alice, name="Alice's rule")
+    for client in (bob_client, staff_client):
+        assert client.get(f"/alerts/rules/{rule.id}/").status_code == 404
+        assert client.post(f"/alerts/rules/{rule.id}/disable/").status_code == 404
+        assert "Alice's rule" not in client.get("/alerts/rules/").content.decode()
+    for path in ("/alerts/rules/", "/alerts/rules/add/", f"/alerts/rules/{rule.id}/"):
+        response = anon_client.get(path)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    rule.refresh_from_db()
+    assert rule.enabled
+
+
+def test_notification_centre_shows_each_channels_status_and_error(alice, alice_client, committed):
+    committed(
+        services.notify,
+        user=alice,
+        kind="overspend",
+        severity="danger",
+        title="Dining: budget exceeded",
+        body="Over.",
+        channels=["in_app", "sms"],
+    )
+    committed(services.notify, user=alice, kind="anomaly", severity="info", title="Odd purchase", body="Hm.")
+    html = alice_client.get("/notifications/").content.decode()
+    assert "Dining: budget exceeded" in html and "Odd purchase" in html
+    assert "No verified phone number" in html and 'class="delivery-failed"' in html
+    filtered = alice_client.get("/notifications/", {"kind": "anomaly"}).content.decode()
+    assert "Odd purchase" in filtered and "Dining: budget exceeded" not in filtered
+
+
+def test_mark_read_from_the_page(alice, alice_client, committed):
+    notification = committed(
+        services.notify, user=alice, kind="anomaly", severity="info", title="Odd purchase", body="Hm."
+    )
+    alice_client.post(f"/notifications/{notification.id}/read/")
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert "Odd purchase" not in alice_client.get("/notifications/", {"unread": "on"}).content.decode()
+    committed(services.notify, user=alice, kind="anomaly", severity="info", title="Another", body="Hm.")
+    response = alice_client.post("/notifications/read-all/", follow=True)
+    assert "Marked 1 notification as read." in response.content.decode()
+
+
+def test_notification_pages_access_cast(alice, bob_client, staff_client, anon_client, committed):
+    notification = committed(services.notify, user=alice, kind="anomaly", severity="info", title="Alice only", body="b")
+    for client in (bob_client, staff_client):
+        assert "Alice only" not in client.get("/notifications/").content.decode()
+        assert client.post(f"/notifications/{notification.id}/read/").status_code == 404
+    assert anon_client.get("/notifications/").status_code == 302
+    assert anon_client.post("/notifications/read-all/").status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_channels_page_add_verify_test_delete(alice, alice_client, committed):
+    response = committed(
+        alice_client.post, "/settings/channels/", {"kind": "email", "target": "alice.work@example.com"}, follow=True
+    )
+    assert "enter the code we just sent" in response.content.decode()
+    channel = NotificationChannel.objects.get(user=alice)
+    code = next(word for word in mail.outbox[0].body.split() if word.isdigit() and len(word) == 6)
+    wrong = alice_client.post(f"/settings/channels/{channel.id}/verify/", {"code": "abc"}, follow=True)
+    assert "Enter the 6-digit code" in wrong.content.decode()
+    alice_client.post(f"/settings/channels/{channel.id}/verify/", {"code": code})
+    html = alice_client.get("/settings/channels/").content.decode()
+    assert "Verified" in html and "Send test notification" in html
+    committed(alice_client.post, f"/settings/channels/{channel.id}/test/")
+    assert mail.outbox[-1].subject == "[Spendwise] Test notification"
+    alice_client.post(f"/settings/channels/{channel.id}/delete/")
+    assert not NotificationChannel.objects.filter(user=alice).exists()
+
+
+def test_channels_page_explains_bad_input_and_push_state(alice_client, settings):
+    settings.VAPID_PUBLIC_KEY = ""
+    response = alice_client.post("/settings/channels/", {"kind": "sms", "target": "0170"})
+    html = response.content.decode()
+    assert "E.164" in html and 'id="id_target_errors"' in html
+    assert "Web Push is disabled" in html
+
+
+def test_channel_pages_access_cast(alice, bob_client, staff_client, anon_client):
+    channel = services.channel_create(user=alice, kind="email", target="alice@example.com")
+    for client in (bob_client, staff_client):
+        assert "alice@example.com" not in client.get("/settings/channels/").content.decode()
+        for action in ("verify", "test", "resend", "delete"):
+            assert client.post(f"/settings/channels/{channel.id}/{action}/", {"code": "123456"}).status_code == 404
+    assert anon_client.get("/settings/channels/").status_code == 302
+    assert NotificationChannel.objects.filter(id=channel.id).exists()

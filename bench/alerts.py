@@ -1,0 +1,408 @@
+"""Benchmark of the real-time path: POST a transaction, see the notification on the socket.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_realtime REDIS_URL=redis://127.0.0.1:6379/6 \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/6 python bench/alerts.py [--levels 1,50,200] [--idle 10000]
+
+Starts its own daphne and Celery worker (DEBUG off) against the given PostgreSQL and
+Redis, or uses a running server with --url (then --pid names the daphne process to
+measure, and the server must share this process's DATABASE_URL and SECRET_KEY, since
+the bench creates its users in the database and signs their JWTs itself).
+
+1. Latency, at each concurrency level: that many users, each with an overall budget and
+   a rule whose thresholds sit every 2 %, post expenses of 2 % of the budget one after
+   another; each POST crosses one threshold. Reported: POST to notification on the
+   user's socket, next to the same POST by users with no socket open (same run), and
+   the push hop alone (notification row created -> frame on the socket).
+2. Idle sockets: opens --idle sockets to one daphne process, then reports its memory
+   per connection, idle CPU, how long reconnecting all of them takes, and its memory
+   after they all disconnect.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+# The server runs as in production (DEBUG off, plain HTTP on loopback); tokens must outlive the run.
+for name, value in {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-" + "x" * 50,
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "JWT_ACCESS_MINUTES": "240",
+    "THROTTLE_USER": "100000/min",
+    "LOG_LEVEL": "WARNING",
+    # Under ASGI every request runs in a thread of its own: persistent connections would pile
+    # up (one per thread) past PostgreSQL's max_connections. Django's advice: 0, or a pooler.
+    "DATABASE_CONN_MAX_AGE": "0",
+}.items():
+    os.environ.setdefault(name, value)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
+from websockets.asyncio.client import connect as ws_connect  # noqa: E402
+from websockets.exceptions import WebSocketException  # noqa: E402
+
+from alerts.services.alert_rules import alert_rule_create  # noqa: E402
+from config.testing.live import service_env, start_celery_worker, start_daphne  # noqa: E402
+from finance.services import account_create, budget_create  # noqa: E402
+from users.models import User  # noqa: E402
+
+BUDGET = Decimal("1000.00")
+STEP_PERCENT = 2  # one threshold every 2 % of the budget, each POST spends 2 %
+NOTIFICATION_TIMEOUT = 15.0
+CROSSING_KINDS = {"budget_threshold", "overspend"}
+
+
+# ---------------------------------------------------------------- users and their tokens
+
+
+class BenchUser:
+    def __init__(self, user, account_id: int):
+        self.user = user
+        self.account_id = account_id
+        self.token = str(RefreshToken.for_user(user).access_token)
+
+
+def make_users(count: int, label: str, *, with_rules: bool = True) -> list[BenchUser]:
+    run = uuid.uuid4().hex[:8]
+    thresholds = [{"percent": p, "severity": "info"} for p in range(STEP_PERCENT, 1001, STEP_PERCENT)]
+    users = []
+    for i in range(count):
+        user = User.objects.create_user(email=f"bench-{label}-{run}-{i}@bench.invalid", password=None, timezone="UTC")
+        account = account_create(user=user, name="Bench checking")
+        if with_rules:
+            budget_create(user=user, amount=BUDGET)
+            alert_rule_create(
+                user=user, name="bench", thresholds=thresholds, channels=["in_app"],
+                quiet_hours_start=None, quiet_hours_end=None, cooldown_minutes=0, daily_limit=1000,
+            )  # fmt: skip
+        users.append(BenchUser(user, account.pk))
+    return users
+
+
+# ---------------------------------------------------------------- a small HTTP/1.1 client
+
+
+class HttpConnection:
+    """One keep-alive connection; enough HTTP for JSON POSTs to our own server."""
+
+    def __init__(self, base_url: str):
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.reader = self.writer = None
+
+    async def post_json(self, path: str, body: dict, token: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        data = json.dumps(body).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + data)
+        status_line = await self.reader.readline()
+        headers = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            await self.reader.readexactly(int(headers["content-length"]))
+        else:  # no length: the server closes after the body
+            await self.reader.read()
+            await self.close()
+        return int(status_line.split()[1])
+
+    async def close(self):
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+def expense(account_id: int) -> dict:
+    return {"account": account_id, "amount": str(BUDGET * STEP_PERCENT / 100), "kind": "expense", "merchant": "Bench"}
+
+
+# ---------------------------------------------------------------- latency
+
+
+def ws_url(base_url: str) -> str:
+    return base_url.replace("http://", "ws://", 1).rstrip("/") + "/ws/notifications/"
+
+
+async def open_socket(base_url: str, token: str):
+    return await ws_connect(
+        ws_url(base_url), additional_headers={"Authorization": f"Bearer {token}"}, origin=base_url,
+        ping_interval=None, open_timeout=120, close_timeout=5, compression=None, max_queue=64,
+    )  # fmt: skip
+
+
+async def open_ready(base_url: str, token: str, failures: list):
+    """A socket whose consumer has joined its group (it said the unread count); None after 3 refusals."""
+    for _ in range(3):
+        try:
+            socket = await open_socket(base_url, token)
+            await socket.recv()
+            return socket
+        except (OSError, TimeoutError, WebSocketException) as exc:
+            failures.append(f"{type(exc).__name__}: {exc}")
+    return None
+
+
+async def notified_poster(base_url: str, user: BenchUser, socket, posts: int, out: dict) -> None:
+    """Post one after another; each time, wait for the notification it causes."""
+    arrivals: asyncio.Queue = asyncio.Queue()
+
+    async def listen():
+        async for frame in socket:
+            event = json.loads(frame)
+            # each POST crosses one threshold (the one at 100 % is an overspend); a forecast
+            # warning may come along once a month
+            if event.get("type") == "notification" and event["notification"]["kind"] in CROSSING_KINDS:
+                created = datetime.fromisoformat(event["notification"]["created_at"]).timestamp()
+                out["push"].append(time.time() - created)
+                arrivals.put_nowait(time.perf_counter())
+
+    listener = asyncio.create_task(listen())
+    http = HttpConnection(base_url)
+    try:
+        for _ in range(posts):
+            while not arrivals.empty():
+                arrivals.get_nowait()
+            start = time.perf_counter()
+            status = await http.post_json("/api/v1/transactions/", expense(user.account_id), user.token)
+            out["post"].append(time.perf_counter() - start)
+            if status != 201:
+                out["errors"].append(f"POST answered {status}")
+                continue
+            try:
+                out["notified"].append(await asyncio.wait_for(arrivals.get(), NOTIFICATION_TIMEOUT) - start)
+            except TimeoutError:
+                out["errors"].append(f"no notification within {NOTIFICATION_TIMEOUT:.0f} s")
+    finally:
+        listener.cancel()
+        await http.close()
+        await socket.close()
+
+
+async def bare_poster(base_url: str, user: BenchUser, posts: int, out: dict) -> None:
+    http = HttpConnection(base_url)
+    try:
+        for _ in range(posts):
+            start = time.perf_counter()
+            status = await http.post_json("/api/v1/transactions/", expense(user.account_id), user.token)
+            out["post"].append(time.perf_counter() - start)
+            if status != 201:
+                out["errors"].append(f"POST answered {status}")
+    finally:
+        await http.close()
+
+
+async def latency_level(base_url: str, socket_users, bare_users, posts: int, in_flight: int) -> dict:
+    bare = {"post": [], "errors": []}
+    await asyncio.gather(*(bare_poster(base_url, u, posts, bare) for u in bare_users))
+    await asyncio.sleep(2)  # let the worker finish the bare round's alerts
+    live = {"post": [], "notified": [], "push": [], "errors": []}
+    sockets = await open_many(base_url, [u.token for u in socket_users], len(socket_users), in_flight, live["errors"])
+    ready = [(u, s) for u, s in zip(socket_users, sockets, strict=True) if s is not None]
+    await asyncio.gather(*(notified_poster(base_url, u, s, posts, live) for u, s in ready))
+    return {"bare": bare, "live": live}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:8.1f}"
+
+
+LATENCY_HEADER = (
+    f"{'users':>6} {'samples':>8} {'notif p50':>10} {'p95':>8} {'p99':>8} {'POST p95':>9} {'bare POST p95':>14} "
+    f"{'ratio':>6} {'push hop p95':>13}  errors"
+)
+
+
+def print_latency_row(level: int, r: dict) -> None:
+    notified, bare = r["live"]["notified"], r["bare"]["post"]
+    ratio = percentile(notified, 95) / percentile(bare, 95) if bare and notified else float("nan")
+    errors = len(r["live"]["errors"]) + len(r["bare"]["errors"])
+    print(
+        f"{level:>6} {len(notified):>8} {ms(percentile(notified, 50)):>10} {ms(percentile(notified, 95))} "
+        f"{ms(percentile(notified, 99))} {ms(percentile(r['live']['post'], 95)):>9} {ms(percentile(bare, 95)):>14} "
+        f"{ratio:6.2f} {ms(percentile(r['live']['push'], 95)):>13}  {errors}",
+        flush=True,
+    )
+    for message in sorted(set(r["live"]["errors"] + r["bare"]["errors"]))[:3]:
+        print(f"{'':>8}{message[:110]}", flush=True)
+
+
+# ---------------------------------------------------------------- idle sockets
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def open_many(base_url: str, tokens: list[str], count: int, in_flight: int, failures: list) -> list:
+    """Open `count` sockets, `in_flight` handshakes at a time; None where one was refused 3 times."""
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one(i: int):
+        async with gate:
+            return await open_ready(base_url, tokens[i % len(tokens)], failures)
+
+    return await asyncio.gather(*(one(i) for i in range(count)))
+
+
+async def close_many(sockets: list, in_flight: int) -> None:
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one(socket):
+        async with gate:
+            await socket.close()
+
+    await asyncio.gather(*(one(s) for s in sockets if s is not None))
+
+
+async def idle_sockets(
+    base_url: str, pid: int | None, count: int, tokens: list[str], idle_seconds: float, in_flight: int
+) -> dict:
+    failures: list[str] = []
+    figures: dict = {"count": count, "failures": failures}
+    await close_many(await open_many(base_url, tokens, 200, 100, failures), 100)  # warm up imports and pools
+    failures.clear()
+    await asyncio.sleep(2)
+    if pid:
+        figures["rss_before"] = rss_mib(pid)
+    started = time.perf_counter()
+    sockets = await open_many(base_url, tokens, count, in_flight, failures)
+    figures["open_s"], figures["opened"] = time.perf_counter() - started, sum(s is not None for s in sockets)
+    await asyncio.sleep(3)
+    if pid:
+        figures["rss_open"] = rss_mib(pid)
+        cpu_start, wall_start = cpu_seconds(pid), time.perf_counter()
+    await asyncio.sleep(idle_seconds)
+    if pid:
+        figures["idle_cpu_pct"] = 100 * (cpu_seconds(pid) - cpu_start) / (time.perf_counter() - wall_start)
+    started = time.perf_counter()
+    await close_many(sockets, in_flight)
+    sockets = await open_many(base_url, tokens, count, in_flight, failures)
+    figures["reconnect_s"], figures["reopened"] = time.perf_counter() - started, sum(s is not None for s in sockets)
+    await close_many(sockets, in_flight)
+    await asyncio.sleep(5)
+    if pid:
+        figures["rss_after"] = rss_mib(pid)
+    return figures
+
+
+def print_idle(f: dict) -> None:
+    print(f"\nIdle WebSockets on one daphne process ({f['count']:,} asked for)")
+    print(f"  open (handshake, auth, join)  {f['opened']:>8,} sockets in {f['open_s']:.1f} s")
+    print(f"  reconnect all (close, reopen) {f['reopened']:>8,} sockets in {f['reconnect_s']:.1f} s")
+    if "rss_before" in f:
+        per_conn_kib = (f["rss_open"] - f["rss_before"]) * 1024 / max(f["opened"], 1)
+        back = 100 * (f["rss_after"] / f["rss_before"] - 1)
+        print(f"  RSS before                    {f['rss_before']:8.1f} MiB")
+        print(f"  RSS with all open             {f['rss_open']:8.1f} MiB  ({per_conn_kib:.1f} KiB per connection)")
+        print(f"  idle CPU with all open        {f['idle_cpu_pct']:8.1f} % of one core")
+        print(f"  RSS after all disconnected    {f['rss_after']:8.1f} MiB  ({back:+.0f} % vs before)")
+    if f["failures"]:
+        print(f"  failed handshakes (retried)   {len(f['failures']):>8,}  e.g. {f['failures'][0][:100]}")
+
+
+# ---------------------------------------------------------------- main
+
+
+def raise_open_files_limit(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, needed)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if wanted < needed:
+        print(f"warning: open files limited to {wanted}; {needed} sockets may not fit (raise ulimit -Hn)")
+
+
+def migrate_if_needed() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0)
+
+
+def start_services():
+    env = service_env()
+    passed_on = ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "JWT_ACCESS_MINUTES", "THROTTLE_USER", "LOG_LEVEL")
+    env.update({name: os.environ[name] for name in (*passed_on, "DATABASE_CONN_MAX_AGE")})
+    worker = start_celery_worker(env, concurrency=8)
+    server, url = start_daphne(env, backlog=4096)
+    return [worker, server], url, server.process.pid
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="a running server (default: start daphne and a worker)")
+    parser.add_argument("--pid", type=int, help="with --url: the daphne process to measure")
+    parser.add_argument("--levels", default="1,50,200", help="concurrent users per latency round")
+    parser.add_argument("--posts", type=int, default=0, help="posts per user (default: enough for ~200 samples)")
+    parser.add_argument("--idle", type=int, default=10_000, help="idle sockets to open (0: skip)")
+    parser.add_argument("--idle-seconds", type=float, default=15.0)
+    parser.add_argument("--in-flight", type=int, default=100, help="handshakes under way at once when opening sockets")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # still stop daphne and the worker
+    if not (settings.USES_POSTGRES and settings.REDIS_URL and (args.url or settings.CELERY_BROKER_URL)):
+        sys.exit("needs DATABASE_URL (PostgreSQL), REDIS_URL and CELERY_BROKER_URL (or --url of a running server)")
+    raise_open_files_limit(args.idle + 1024)  # each side (this client, daphne) holds one fd per socket
+
+    migrate_if_needed()
+    processes, url, pid = ([], args.url.rstrip("/"), args.pid) if args.url else start_services()
+    try:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"server {url} (daphne pid {pid or '?'}), {os.cpu_count()} CPUs, load average {load}")
+        if not args.skip_latency:
+            print(f"\nPOST -> notification on the socket (ms)\n{LATENCY_HEADER}", flush=True)
+            for level in [int(x) for x in args.levels.split(",") if x]:
+                posts = args.posts or max(3, min(50, 200 // level))
+                users = make_users(level, "live"), make_users(level, "bare")
+                print_latency_row(level, asyncio.run(latency_level(url, *users, posts, args.in_flight)))
+        if args.idle:
+            tokens = [u.token for u in make_users(100, "idle", with_rules=False)]
+            print_idle(asyncio.run(idle_sockets(url, pid, args.idle, tokens, args.idle_seconds, args.in_flight)))
+    finally:
+        for process in processes:
+            process.stop()
+
+
+if __name__ == "__main__":
+    main()

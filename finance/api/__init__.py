@@ -1,0 +1,1 @@
+"""The ledger API: request/answer shapes in serializers.py, endpoints in views.py."""

@@ -1,0 +1,176 @@
+"""Request and answer shapes of the ledger API (API.md "Ledger"). Rules live in finance.services."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from finance.models import (
+    MONEY,
+    Account,
+    Budget,
+    CategorizationRule,
+    Category,
+    Transaction,
+)
+from finance.months import format_month, parse_month
+from finance.selectors import category_for_slug
+from users.validators import validate_currency
+
+
+def _current_user(field: serializers.Field):
+    return field.context["request"].user
+
+
+@extend_schema_field({"type": "string", "example": "groceries"})
+class CategorySlugField(serializers.Field):
+    """A category named by its slug: a system category or one of the user's own."""
+
+    default_error_messages = {"unknown": "No category '{slug}'. Use a slug from /api/v1/categories/."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("unknown", slug=data)
+        try:
+            return category_for_slug(user=_current_user(self), slug=data)
+        except ObjectDoesNotExist:
+            self.fail("unknown", slug=data)
+
+    def to_representation(self, value):
+        return value.slug
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
+class MonthField(serializers.Field):
+    """A calendar month as "YYYY-MM", held as the date of its first day."""
+
+    default_error_messages = {"invalid": "Give a month as YYYY-MM, e.g. 2026-11."}
+
+    def to_internal_value(self, data):
+        try:
+            return parse_month(data)
+        except (ValueError, TypeError):
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return format_month(value)
+
+
+@extend_schema_field({"type": "integer", "description": "The id of one of your accounts"})
+class UserAccountField(serializers.PrimaryKeyRelatedField):
+    """An account of the requesting user; anyone else's is reported as not existing."""
+
+    def get_queryset(self):
+        return Account.objects.filter(user=_current_user(self))
+
+
+class TagNamesField(serializers.ListField):
+    """Tags in and out as a list of their names."""
+
+    def to_representation(self, tags):
+        return [tag.name for tag in tags.all()]
+
+
+def money(**options) -> serializers.DecimalField:
+    # DRF rejects NaN, infinities, more than two decimal places and more than 14 digits.
+    return serializers.DecimalField(**MONEY, **options)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    balance = money(required=False)
+    credit_limit = money(required=False, allow_null=True)
+    currency = serializers.CharField(required=False, validators=[validate_currency])
+
+    class Meta:
+        model = Account
+        fields = ["id", "name", "kind", "currency", "balance", "credit_limit"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=50, required=False)
+    parent = CategorySlugField(required=False, allow_null=True)
+    is_system = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "parent", "is_system"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    account = UserAccountField()
+    to_account = UserAccountField(required=False, allow_null=True)
+    amount = money()
+    currency = serializers.CharField(required=False, validators=[validate_currency])
+    category = CategorySlugField(
+        required=False, allow_null=True, help_text="A category slug; leave it out to have it categorised for you."
+    )
+    tags = TagNamesField(
+        child=serializers.CharField(max_length=40), required=False, help_text='Tag names, e.g. ["trip"].'
+    )
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "account",
+            "to_account",
+            "kind",
+            "amount",
+            "currency",
+            "occurred_at",
+            "merchant",
+            "description",
+            "location",
+            "category",
+            "category_source",
+            "category_confidence",
+            "tags",
+            "source",
+            "external_id",
+            "created_at",
+        ]
+        read_only_fields = ["category_source", "category_confidence", "source", "external_id", "created_at"]
+        extra_kwargs = {"occurred_at": {"required": False}}
+
+
+class UndoSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["create", "update", "delete"])
+    transaction = TransactionSerializer()
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    category = CategorySlugField(
+        required=False, allow_null=True, help_text="A category slug, or null for all spending."
+    )
+    amount = money()
+    month = MonthField(required=False, allow_null=True, help_text="YYYY-MM, or null for every month.")
+
+    class Meta:
+        model = Budget
+        fields = ["id", "category", "amount", "month", "rollover"]
+
+
+class BudgetStatusSerializer(serializers.Serializer):
+    category = serializers.CharField(allow_null=True, help_text="Category slug, or null for the overall budget.")
+    budget = money()
+    spent = money()
+    remaining = money()
+    percent = serializers.FloatField(help_text="Spent as a percentage of the budget.")
+    daily_burn = money()
+    projected_total = money(help_text="Spent so far plus the rest of the month at the current daily burn.")
+    projected_overrun_on = serializers.DateField(allow_null=True)
+    adherence_probability = serializers.FloatField(
+        min_value=0, max_value=1, help_text="Chance of ending the month within budget."
+    )
+    status = serializers.ChoiceField(choices=["ok", "warning", "over"])
+
+
+class BudgetStatusQuerySerializer(serializers.Serializer):
+    month = MonthField(required=False, help_text="YYYY-MM; this month in your time zone when left out.")
+
+
+class CategorizationRuleSerializer(serializers.ModelSerializer):
+    category = CategorySlugField()
+
+    class Meta:
+        model = CategorizationRule
+        fields = ["id", "field", "operator", "value", "category", "priority"]

@@ -1,0 +1,85 @@
+"""What the dashboard and budgets pages show, gathered from the selectors (reads only)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from finance import charts, forecast
+from finance.months import days_in_month
+from finance.selectors import (
+    BudgetStatus,
+    budget_status_for_month,
+    categories_for_user,
+    daily_spending,
+    local_today,
+    monthly_spending,
+    transactions_for_user,
+)
+
+RECENT = 10
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One budget's status, ready for a progress bar."""
+
+    label: str
+    status: BudgetStatus
+
+    @property
+    def bar_percent(self) -> float:
+        return max(0.0, min(float(self.status.percent), 100.0))
+
+    @property
+    def over_by(self) -> Decimal:
+        return -self.status.remaining
+
+
+def _category_names(user) -> dict[str, str]:
+    return dict(categories_for_user(user=user).values_list("slug", "name"))
+
+
+def budget_rows(*, user, month: date) -> list[BudgetRow]:
+    names = _category_names(user)
+    return [
+        BudgetRow(
+            label=names.get(status.category, status.category) if status.category else "All spending", status=status
+        )
+        for status in budget_status_for_month(user=user, month=month)
+    ]
+
+
+def _month_so_far(*, user, today: date) -> list[tuple[date, Decimal]]:
+    """(day, spent) for every day from the 1st to today, zero where nothing was spent."""
+    month = today.replace(day=1)
+    spent = daily_spending(user=user, start=month, end=today)
+    return [(day, spent.get(day, Decimal("0.00"))) for day in (month + timedelta(n) for n in range(today.day))]
+
+
+def _projected_total(*, spent: Decimal, days_elapsed: int, days_left: int) -> Decimal:
+    burn = forecast.daily_burn_cents(spent=int(spent * 100), days_elapsed=days_elapsed)
+    return spent + Decimal(burn * days_left) / 100
+
+
+def dashboard_context(*, user) -> dict:
+    today = local_today(user=user)
+    month, length = today.replace(day=1), days_in_month(today)
+    rows = budget_rows(user=user, month=month)
+    names = _category_names(user)
+    by_category = [(names.get(slug, slug), spent) for slug, spent in monthly_spending(user=user, month=month).items()]
+    daily = _month_so_far(user=user, today=today)
+    spent = sum((amount for _, amount in daily), Decimal("0.00"))
+    projected = _projected_total(spent=spent, days_elapsed=today.day, days_left=length - today.day)
+    overall = next((row.status for row in rows if row.status.category is None), None)
+    return {
+        "month": month,
+        "budget_rows": rows,
+        "category_chart": charts.bar_chart(by_category),
+        "daily": daily,
+        "spent": spent,
+        "projected_total": projected,
+        "line_chart": charts.cumulative_line_chart(
+            daily=daily, days_in_month=length, projected_total=projected, budget=overall.budget if overall else None
+        ),
+        "recent": transactions_for_user(user=user)[:RECENT],
+    }

@@ -1,0 +1,177 @@
+"""Forms of the ledger pages, and the transaction filters shared by the pages and the API.
+
+The forms only shape input; every write goes through finance.services, whose ValidationErrors
+are shown on the form with `show_service_errors`.
+"""
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+
+from finance.models import (
+    MONEY,
+    AccountKind,
+    RuleField,
+    RuleOperator,
+    TransactionKind,
+)
+from finance.months import parse_month
+from finance.selectors import categories_for_user, category_for_slug, transactions_for_user
+from users.currencies import CURRENCY_CHOICES
+
+
+def show_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+def _clean_month(value: str):
+    if not value:
+        return None
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid")
+
+
+class TransactionFilterForm(forms.Form):
+    """The `month, from, to, category, kind, tag, q, min_amount, max_amount` filters of API.md."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search", help_text="Merchant or description")
+    month = forms.CharField(required=False, label="Month", widget=MonthInput, help_text="YYYY-MM")
+    category = forms.CharField(required=False, max_length=50)
+    kind = forms.ChoiceField(required=False, choices=[("", "Any")] + TransactionKind.choices)
+    tag = forms.CharField(required=False, max_length=40)
+    min_amount = forms.DecimalField(required=False, **MONEY, min_value=0, label="Min amount")
+    max_amount = forms.DecimalField(required=False, **MONEY, min_value=0, label="Max amount")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # "from" is a Python keyword, so these two are added by name.
+        self.fields["from"] = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+        self.fields["to"] = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+
+    def clean_month(self):
+        return _clean_month(self.cleaned_data["month"])
+
+    def clean_category(self):
+        slug = self.cleaned_data["category"]
+        if not slug:
+            return None
+        try:
+            return category_for_slug(user=self.user, slug=slug)
+        except ObjectDoesNotExist:
+            raise ValidationError(f"No category '{slug}'.", code="unknown")
+
+    def transactions(self):
+        """The user's transactions narrowed by the cleaned filters; call after is_valid()."""
+        filters = dict(self.cleaned_data)
+        filters["category"] = filters["category"].slug if filters["category"] else None
+        return transactions_for_user(user=self.user, filters=filters)
+
+
+class AccountForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=AccountKind.choices)
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES)
+    balance = forms.DecimalField(**MONEY, initial=0, help_text="For a card or loan: what you owe.")
+
+
+class TransactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=TransactionKind.choices, initial=TransactionKind.EXPENSE)
+    amount = forms.DecimalField(**MONEY, min_value=0, help_text="Always positive; the kind gives the direction.")
+    account = forms.ModelChoiceField(queryset=None)
+    to_account = forms.ModelChoiceField(
+        queryset=None, required=False, label="To account", help_text="Only for transfers between your accounts."
+    )
+    occurred_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    merchant = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(max_length=500, required=False)
+    category = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="Categorise it for me"
+    )
+    tags = forms.CharField(required=False, max_length=400, help_text="Separate tags with commas.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        accounts = user.accounts.all()
+        self.fields["account"].queryset = accounts
+        self.fields["to_account"].queryset = accounts
+        self.fields["category"].queryset = categories_for_user(user=user)
+
+    def clean_tags(self):
+        return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
+
+    @staticmethod
+    def initial_for(transaction) -> dict:
+        return {
+            "kind": transaction.kind,
+            "amount": transaction.amount,
+            "account": transaction.account_id,
+            "to_account": transaction.to_account_id,
+            "occurred_at": transaction.occurred_at,
+            "merchant": transaction.merchant,
+            "description": transaction.description,
+            "category": transaction.category.slug,
+            "tags": ", ".join(tag.name for tag in transaction.tags.all()),
+        }
+
+
+class BudgetForm(forms.Form):
+    category = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="All spending (overall budget)"
+    )
+    amount = forms.DecimalField(**MONEY, min_value=0, help_text="Per month.")
+    month = forms.CharField(
+        required=False, widget=MonthInput, help_text="Leave empty for every month, or pick one month (YYYY-MM)."
+    )
+    rollover = forms.BooleanField(required=False, help_text="Add what is left unspent to the next month.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories_for_user(user=user)
+
+    def clean_month(self):
+        return _clean_month(self.cleaned_data["month"])
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    parent = forms.ModelChoiceField(queryset=None, required=False, to_field_name="slug", empty_label="(none)")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = categories_for_user(user=user)
+
+
+class RuleForm(forms.Form):
+    field = forms.ChoiceField(choices=RuleField.choices, label="Look at")
+    operator = forms.ChoiceField(choices=RuleOperator.choices, label="Match when it")
+    value = forms.CharField(max_length=200, help_text="Text to look for; a Python regular expression for 'regex'.")
+    category = forms.ModelChoiceField(queryset=None, to_field_name="slug")
+    priority = forms.IntegerField(initial=100, help_text="Lower runs first.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories_for_user(user=user)
+
+    @staticmethod
+    def initial_for(rule) -> dict:
+        return {
+            "field": rule.field,
+            "operator": rule.operator,
+            "value": rule.value,
+            "category": rule.category.slug,
+            "priority": rule.priority,
+        }

@@ -1,0 +1,352 @@
+"""The import job: parse -> check every row -> report bad rows -> write (services for ImportJob).
+
+Phase 1 streams the file once: every row is parsed, checked, categorised (each distinct text
+once) and staged. With bad rows and no `skip_invalid`, nothing is written and every bad row is
+reported. Phase 2 writes the staged rows batch by batch (finance.services.bulk).
+"""
+
+import csv
+import hashlib
+import io
+import logging
+import zoneinfo
+from datetime import date, datetime, time
+from decimal import Decimal
+from itertools import islice
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from finance.imports.csv_parser import CsvLayout, csv_inspect, csv_rows
+from finance.imports.detect import SNIFF_BYTES, detect_format, open_text
+from finance.imports.json_ingest import JsonDataSet
+from finance.imports.ofx_parser import OfxStatement
+from finance.imports.records import ImportFileError, ParsedRow, RowProblem, StatementAccount
+from finance.models import Account, CreditLiability, ImportJob, ImportStatus, TransactionSource
+from finance.services import account_create, categorizer_for
+from finance.services.bulk import BATCH_SIZE, TransactionStaging
+from finance.services.validation import currency_clean, money_clean, user_account
+
+logger = logging.getLogger(__name__)
+
+STAGE_CHUNK = 10_000
+MAX_REPORTED_ERRORS = 1000
+SERVER_TROUBLE = "The import stopped because of a problem on our side; nothing was lost. Please try again later."
+
+
+class FileTooLargeError(Exception):
+    """Over settings.IMPORT_MAX_BYTES (HTTP 413)."""
+
+
+class UnsupportedFormatError(Exception):
+    """Neither CSV, OFX/QFX nor JSON (HTTP 415)."""
+
+
+def upload_size_check(size: int | None) -> None:
+    """Call before reading an upload, so an oversized one is refused without loading it."""
+    if size is not None and size > settings.IMPORT_MAX_BYTES:
+        raise FileTooLargeError(f"The file is larger than {settings.IMPORT_MAX_BYTES / (1024 * 1024):g} MB.")
+
+
+def import_job_create(
+    *, user, content: bytes, filename: str, format: str = "", account=None, skip_invalid: bool = False,
+    column_mapping: dict | None = None, queue: bool = True,
+) -> ImportJob:  # fmt: skip
+    """Check the upload, record the job and queue it (on commit) on the `imports` queue.
+    With queue=False the job waits for its CSV columns to be chosen (import_job_columns_set)."""
+    upload_size_check(len(content))
+    detected = detect_format(filename=filename, head=content[:SNIFF_BYTES])
+    if detected is None or (format and format != detected):
+        raise UnsupportedFormatError("Upload a CSV, OFX/QFX or JSON file.")
+    if account is not None:
+        account = user_account(user=user, value=account)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user, account=account, format=detected, filename=filename[:255], content=content,
+            skip_invalid=skip_invalid, column_mapping=column_mapping or {},
+        )  # fmt: skip
+        if queue:
+            transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def import_job_queue(*, user, job: ImportJob) -> None:
+    """Queue a job that was created waiting (queue=False), as detected."""
+    if ImportJob.objects.filter(pk=job.pk, user=user, status=ImportStatus.QUEUED).exists():
+        transaction.on_commit(lambda: _queue(job.pk))
+
+
+def import_job_columns_set(*, user, job: ImportJob, columns: dict[str, int], date_order: str, decimal_comma: bool):
+    """Record the CSV columns a person chose and queue the job."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk, user=user, status=ImportStatus.QUEUED)
+        job.column_mapping = {"columns": columns, "date_order": date_order, "decimal_comma": decimal_comma}
+        job.save(update_fields=["column_mapping"])
+        transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def _queue(job_id: int) -> None:
+    from finance.tasks import import_run
+
+    import_run.delay(job_id)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run one job to its end. Safe to run again: rows already written are counted as duplicates."""
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), processed=0, errors=[], message="Reading the file…"
+    )
+    job = ImportJob.objects.select_related("user", "account").get(pk=job_id)
+    if not claimed:
+        return job
+    job.total = job.processed = job.created = job.duplicates = 0
+    try:
+        _run(job)
+    except ImportFileError as exc:
+        _finish(job, ImportStatus.FAILED, str(exc))
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        _finish(job, ImportStatus.FAILED, SERVER_TROUBLE)
+    return job
+
+
+def _finish(job: ImportJob, status: str, message: str) -> None:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    job.save(
+        update_fields=["status", "message", "finished_at", "total", "processed", "created", "duplicates", "errors"]
+    )
+
+
+def _source(job: ImportJob) -> io.BytesIO | io.BufferedReader:
+    return open(job.file_path, "rb") if job.file_path else io.BytesIO(bytes(job.content or b""))
+
+
+def csv_layout_for(job: ImportJob) -> CsvLayout:
+    """The CSV's layout as guessed, or as chosen on the Import page."""
+    with _source(job) as stream:
+        layout = csv_inspect(open_text(stream))
+    choice = job.column_mapping
+    if choice:
+        layout = layout.with_choices(
+            columns={role: int(index) for role, index in choice.get("columns", {}).items()},
+            date_order=choice.get("date_order", layout.date_order),
+            decimal_comma=bool(choice.get("decimal_comma", layout.decimal_comma)),
+        )
+    return layout
+
+
+def _run(job: ImportJob) -> None:
+    with _source(job) as stream:
+        accounts, rows = _parse(job, stream)
+        account_map, new_accounts = _accounts_resolve(job, accounts)
+        source = TransactionSource.INGEST if job.file_path else TransactionSource.IMPORT
+        with TransactionStaging(user=job.user, source=source) as staging:
+            bad = _stage(job, rows, account_map, staging)
+            if bad and not job.skip_invalid:
+                more = f" (the first {len(job.errors)} are listed)" if bad > len(job.errors) else ""
+                raise ImportFileError(
+                    f"{bad} rows have problems{more}; nothing was imported. "
+                    "Correct them, or import again skipping the bad rows."
+                )
+            staging.number_repeats()
+            for result in staging.write(batch_size=BATCH_SIZE):
+                job.created += result.created
+                job.duplicates += result.duplicates
+                job.processed += result.created + result.duplicates
+                _progress(job, "Saving…")
+    _reported_balances_set(new_accounts)
+    skipped = f" {bad} bad rows were skipped." if bad else ""
+    message = f"Imported {job.created} new transactions; {job.duplicates} were already there.{skipped}"
+    _finish(job, ImportStatus.DONE, message)
+
+
+def _parse(job: ImportJob, stream):
+    if job.format == "csv":
+        layout = csv_layout_for(job)
+        return [], csv_rows(open_text(stream), layout)
+    if job.format == "ofx":
+        statement = OfxStatement(stream)
+        return statement.accounts(), statement.rows()
+    data_set = JsonDataSet(stream)
+    owner = job.column_mapping.get("owner")
+    if owner is None and len(data_set.owners()) > 1:
+        raise ImportFileError("This file holds several people's data; operators load it with `manage.py ingest_json`.")
+    return data_set.accounts(), data_set.rows(owner=owner)
+
+
+def _progress(job: ImportJob, message: str) -> None:
+    fields = {"total": job.total, "processed": job.processed, "created": job.created}
+    fields.update(duplicates=job.duplicates, errors=job.errors, message=message)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _accounts_resolve(job: ImportJob, found: list[StatementAccount]) -> tuple[dict[str, Account], list]:
+    """The file's accounts as the user's: the chosen one for a single-account file, else matched by the
+    bank's id, else created. Returns (key -> account, [(new account, reported balance)])."""
+    user = job.user
+    if not found:
+        return {"": job.account or _default_account(user)}, []
+    owner = job.column_mapping.get("owner")
+    found = [entry for entry in found if owner is None or entry.owner == owner]
+    if job.account is not None and len(found) == 1:
+        return {found[0].key: job.account}, []
+    mapping, new = {}, []
+    for entry in found:
+        account = Account.objects.filter(user=user, external_id=entry.key[:100]).first()
+        if account is None:
+            account = _account_create(user, entry)
+            new.append((account, entry.balance))
+        if entry.liability:
+            _liability_set(account, entry.liability)
+        mapping[entry.key] = account
+    return mapping, new
+
+
+def _default_account(user) -> Account:
+    account = Account.objects.filter(user=user).order_by("id").first()
+    return account or account_create(user=user, name="Imported transactions")
+
+
+def _account_create(user, entry: StatementAccount) -> Account:
+    try:
+        return account_create(
+            user=user, name=entry.name or entry.key, kind=entry.kind, currency=entry.currency or user.currency,
+            credit_limit=entry.credit_limit, external_id=entry.key[:100],
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise ImportFileError(f"Account {entry.key[:40]} cannot be created: {' '.join(exc.messages)}") from None
+
+
+@transaction.atomic
+def _liability_set(account: Account, facts: dict) -> None:
+    facts = {**facts, "next_payment_due": _iso_date(facts.get("next_payment_due"))}
+    CreditLiability.objects.update_or_create(account=account, defaults=facts)
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def _reported_balances_set(new_accounts: list) -> None:
+    """An account this import created takes the balance the bank reported for it."""
+    for account, balance in new_accounts:
+        if balance is not None:
+            Account.objects.filter(pk=account.pk).update(balance=balance)
+
+
+class RowChecker:
+    """Turns parsed rows into staged tuples: checked, categorised (each distinct text once), keyed."""
+
+    def __init__(self, *, user, account_map: dict[str, Account]):
+        self.accounts = {key: (account.pk, account.currency) for key, account in account_map.items()}
+        self.zone = zoneinfo.ZoneInfo(user.timezone)
+        self.categorizer = categorizer_for(user=user)
+        self.decisions: dict[tuple, tuple] = {}
+        self.moments: dict = {}
+        self.amounts: dict[tuple, str] = {}
+        self.currencies: dict[str, str] = {}
+
+    def stage(self, row: ParsedRow) -> tuple:
+        """The row as bulk.STAGED values, already as text (COPY's format; SQLite takes it too)."""
+        account = self.accounts.get(row.account_key) or self.accounts.get("")
+        if account is None:
+            raise ValidationError(f"Unknown account '{row.account_key[:40]}'.")
+        account_id = account[0]
+        currency = self._currency(row.currency or account[1])
+        amount = self._amount(row.amount, currency)
+        when = self._moment(row.occurred_at)
+        description, merchant = row.description[:500], row.merchant[:200]
+        category = self._category(merchant, description, row.kind)
+        if row.external_key:
+            external_id, fingerprint = _external_id(account_id, row.external_key), None
+        else:
+            sign = "" if row.kind == "income" else "-"
+            text = f"{account_id}|{when}|{sign}{amount}|{description}|{merchant}"
+            fingerprint = "csv:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            external_id = fingerprint + ":1"
+        return (row.row, account_id, when, amount, row.kind, currency, merchant, description, *category,
+                external_id, fingerprint)  # fmt: skip
+
+    def _amount(self, value: Decimal, currency: str) -> str:
+        """The checked amount as text; keyed by text because hashing a Decimal is slow."""
+        key = (str(value), currency)
+        found = self.amounts.get(key)
+        if found is None:
+            found = str(money_clean(value, currency=currency))
+            if len(self.amounts) < 100_000:
+                self.amounts[key] = found
+        return found
+
+    def _currency(self, code: str) -> str:
+        found = self.currencies.get(code)
+        if found is None:
+            found = self.currencies[code] = currency_clean(code)
+        return found
+
+    def _moment(self, value: date | datetime) -> str:
+        """The aware moment in ISO 8601 (computed once per distinct date: formatting is slow)."""
+        found = self.moments.get(value)
+        if found is None:
+            if isinstance(value, datetime):
+                found = value if timezone.is_aware(value) else value.replace(tzinfo=self.zone)
+            else:
+                found = datetime.combine(value, time(0), tzinfo=self.zone)
+            if not 1970 <= found.year <= 2200:
+                raise ValidationError("The date must lie between 1970 and 2200.")
+            found = found.isoformat()
+            if len(self.moments) < 100_000:
+                self.moments[value] = found
+        return found
+
+    def _category(self, merchant: str, description: str, kind: str) -> tuple:
+        key = (merchant, description, kind)
+        found = self.decisions.get(key)
+        if found is None:
+            decision = self.categorizer.categorize(merchant=merchant, description=description, kind=kind)
+            found = (decision.category_id, decision.source, decision.confidence)
+            if len(self.decisions) < 200_000:
+                self.decisions[key] = found
+        return found
+
+
+def _external_id(account_id: int, key: str) -> str:
+    external_id = f"{account_id}:{key}"
+    if len(external_id) > 200:
+        external_id = f"{account_id}:#" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+    return external_id
+
+
+def _stage(job: ImportJob, rows, account_map: dict[str, Account], staging: TransactionStaging) -> int:
+    """Phase 1. Returns the number of bad rows; the first MAX_REPORTED_ERRORS are on the job."""
+    checker = RowChecker(user=job.user, account_map=account_map)
+    bad = 0
+    while True:
+        try:
+            chunk = list(islice(rows, STAGE_CHUNK))
+        except (csv.Error, UnicodeError) as exc:
+            raise ImportFileError(f"The CSV file cannot be read past row {job.total}: {exc}.") from None
+        if not chunk:
+            return bad
+        good = []
+        for row in chunk:
+            if isinstance(row, RowProblem):
+                problem = row.message
+            else:
+                try:
+                    good.append(checker.stage(row))
+                    continue
+                except ValidationError as exc:
+                    problem = " ".join(exc.messages)
+            bad += 1
+            if len(job.errors) < MAX_REPORTED_ERRORS:
+                job.errors.append({"row": row.row, "message": problem})
+        staging.add(good)
+        job.total += len(chunk)
+        _progress(job, f"Checked {job.total} rows…")

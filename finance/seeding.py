@@ -1,0 +1,254 @@
+"""Bulk synthetic data for seed_demo (and the benchmarks): batches of people, each batch in one database
+transaction. On PostgreSQL every table is written with COPY (ids reserved from the sequences first, foreign keys
+checked as rows arrive, rows streamed while the next person is drawn); elsewhere with bulk_create. Each batch's
+monthly aggregate is rebuilt set-wise inside the batch. Deliberately not through the per-row services: seeded
+history needs no undo entries or outbox events, and millions of rows must load in minutes."""
+
+import calendar
+import random
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.db.models import Model
+from psycopg.copy import QueuedLibpqWriter
+
+from finance.categorization.defaults import default_category
+from finance.models import Account, Budget, CategorizationRule, CreditLiability, Transaction
+from finance.services.accounts import balance_moves
+from finance.services.aggregates import monthly_totals_rebuild
+from finance.services.bulk import _copy_line
+from finance.services.rules import system_category_ids
+from finance.synthetic import Profile, SyntheticTransaction, month_transactions, months_back, profile_draw
+from users.models import ConsentEvent, ConsentScope, ConsentSource, User
+
+DEMO_EMAIL = "demo@spendwise.local"
+STAFF_EMAIL = "admin@spendwise.local"
+PERSON_EMAIL = "user{:05d}@seed.spendwise.local"
+TRANSACTION_COLUMNS = (
+    "user_id", "account_id", "to_account_id", "kind", "amount", "currency", "occurred_at", "merchant", "description",
+    "location", "category_id", "category_source", "category_confidence", "source", "external_id", "created_at",
+    "updated_at", "deleted_at",
+)  # fmt: skip
+# Share of synthetic people who opted in to each optional consent scope.
+CONSENT_SHARES = {ConsentScope.BENCHMARKING: 0.85, ConsentScope.RECOMMENDATIONS: 0.8, ConsentScope.EXTERNAL_SYNC: 0.3}
+# Rows sent to the database at a time (COPY chunk, bulk_create batch).
+CHUNK = 5000
+
+Person = tuple[User, Profile, random.Random]
+
+
+def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int, today: date, seed: int) -> None:
+    staff = User.objects.filter(email=STAFF_EMAIL).first()
+    if staff is None:
+        User.objects.create_superuser(email=STAFF_EMAIL, password=staff_password, display_name="Operator")
+    else:
+        staff.set_password(staff_password)
+        staff.save(update_fields=["password"])
+    demo = User.objects.filter(email=DEMO_EMAIL).first()
+    if demo is not None:
+        demo.set_password(demo_password)
+        demo.save(update_fields=["password"])
+        return
+    rng = random.Random(f"{seed}:demo")
+    profile = profile_draw(rng)
+    profile.timezone = "America/New_York"
+    with transaction.atomic():
+        demo = User.objects.create_user(
+            email=DEMO_EMAIL, password=demo_password, display_name="Demo", timezone=profile.timezone
+        )
+        _write_people([(demo, profile, rng)], months=months, today=today)
+        CategorizationRule.objects.create(
+            user=demo, field="merchant", operator="contains", value="costco",
+            category_id=system_category_ids()["groceries"], priority=10,
+        )  # fmt: skip
+        monthly_totals_rebuild(user_ids=[demo.pk])
+
+
+def seed_people(
+    *, count: int, months: int, today: date, seed: int, batch_size: int, on_progress: Callable[[int], None]
+) -> dict[str, int]:
+    """Create up to `count` synthetic people (user00000@seed.spendwise.local, ...); existing ones are skipped.
+
+    A batch is all or nothing, its monthly totals included, so an interrupted run is finished by running again."""
+    created = {"users": 0, "transactions": 0}
+    for start in range(0, count, batch_size):
+        numbers = range(start, min(count, start + batch_size))
+        emails = {number: PERSON_EMAIL.format(number) for number in numbers}
+        existing = set(User.objects.filter(email__in=emails.values()).values_list("email", flat=True))
+        people = [_person_draw(number, email, seed) for number, email in emails.items() if email not in existing]
+        if people:
+            with transaction.atomic():
+                _rows_insert(User, [user for user, _, _ in people])
+                created["transactions"] += _write_people(people, months=months, today=today)
+                monthly_totals_rebuild(user_ids=[user.pk for user, _, _ in people])
+            created["users"] += len(people)
+        on_progress(numbers.stop)
+    if created["users"] and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, or the first queries plan for empty tables
+            cursor.execute(f"ANALYZE {Transaction._meta.db_table}, {User._meta.db_table}")
+    return created
+
+
+def _person_draw(number: int, email: str, seed: int) -> Person:
+    rng = random.Random(f"{seed}:{number}")
+    profile = profile_draw(rng)
+    return User(email=email, timezone=profile.timezone, password=make_password(None)), profile, rng
+
+
+def _write_people(people: list[Person], *, months: int, today: date) -> int:
+    """Everything but the users themselves (already saved) and the monthly totals. Returns transactions written."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # checked as rows stream in, not all at once on commit
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    categories = system_category_ids()
+    accounts = {user.pk: _accounts_draw(user, profile, rng) for user, profile, rng in people}
+    _rows_insert(Account, [account for mine in accounts.values() for account in mine.values()])
+    _rows_insert(ConsentEvent, [event for user, _, rng in people for event in _consents(user, rng)])
+    _rows_insert(Budget, [budget for user, profile, rng in people for budget in _budgets(user, profile, categories, rng)])
+    rows = (
+        row
+        for user, profile, rng in people
+        for row in _ledger_rows(user, profile, rng, accounts[user.pk], categories, months=months, today=today)
+    )
+    written = _transactions_write(rows)
+    Account.objects.bulk_update([a for mine in accounts.values() for a in mine.values()], ["balance"], batch_size=1000)
+    _rows_insert(CreditLiability, [_liability(accounts[user.pk]["card"], rng, today) for user, _, rng in people])
+    return written
+
+
+def _accounts_draw(user: User, profile: Profile, rng: random.Random) -> dict[str, Account]:
+    return {
+        "checking": Account(
+            user=user, name="Everyday checking", kind="checking", balance=Decimal(rng.randint(300, 6000))
+        ),
+        "savings": Account(user=user, name="Savings", kind="savings", balance=Decimal(rng.randint(500, 25000))),
+        "card": Account(user=user, name="Visa card", kind="credit", credit_limit=Decimal(profile.credit_limit)),
+    }
+
+
+def _ledger_rows(user, profile, rng, mine: dict[str, Account], categories, *, months: int, today: date) -> list[tuple]:
+    """One person's history as transaction rows; their accounts' balances move with it."""
+    rows = []
+    for month in months_back(today, months):
+        last_day = today.day if month == today.replace(day=1) else calendar.monthrange(month.year, month.month)[1]
+        for synthetic in month_transactions(rng, profile, month, last_day):
+            rows.append(_row(user, synthetic, mine, categories, rng))
+            to_account = mine.get(synthetic.to_account) if synthetic.to_account else None
+            account = mine[synthetic.account]
+            moves = balance_moves(
+                kind=synthetic.kind, amount=Decimal(synthetic.amount), account=account, to_account=to_account
+            )
+            for target, (_, change) in zip((account, to_account), moves, strict=False):
+                target.balance += change
+    return rows
+
+
+def _row(user: User, synthetic: SyntheticTransaction, mine: dict, categories: dict, rng: random.Random) -> tuple:
+    guessed = _default_for(synthetic.merchant)
+    source, confidence = ("default", 0.5) if guessed == synthetic.category else ("manual", 1.0)
+    if synthetic.kind != "expense":
+        source, confidence = "default", 1.0
+    logged = synthetic.occurred_at + timedelta(minutes=rng.randint(1, 600))
+    to_account = mine[synthetic.to_account].pk if synthetic.to_account else None
+    return (
+        user.pk, mine[synthetic.account].pk, to_account, synthetic.kind, synthetic.amount, "USD", synthetic.occurred_at,
+        synthetic.merchant, synthetic.description, "", categories[synthetic.category], source, confidence,
+        "import" if rng.random() < 0.7 else "manual", None, logged, logged, None,
+    )  # fmt: skip
+
+
+_DEFAULTS_SEEN: dict[str, str | None] = {}
+
+
+def _default_for(merchant: str) -> str | None:
+    if merchant not in _DEFAULTS_SEEN:
+        _DEFAULTS_SEEN[merchant] = default_category(merchant=merchant, description="")
+    return _DEFAULTS_SEEN[merchant]
+
+
+def _transactions_write(rows: Iterable[tuple]) -> int:
+    if connection.vendor == "postgresql":
+        return _copy(Transaction._meta.db_table, TRANSACTION_COLUMNS, rows)
+    written = 0
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK)):
+        Transaction.all_objects.bulk_create([Transaction(**dict(zip(TRANSACTION_COLUMNS, row, strict=True))) for row in chunk])
+        written += len(chunk)
+    return written
+
+
+def _rows_insert(model: type[Model], objects: list[Model]) -> None:
+    """Save new model instances in bulk; users and accounts get their ids (later rows point at them)."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=CHUNK)
+        return
+    if model in (User, Account):
+        for instance, pk in zip(objects, _ids_reserve(model, len(objects)), strict=True):
+            instance.pk = pk
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or objects[0].pk is not None]
+    rows = ([f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields] for instance in objects)
+    _copy(model._meta.db_table, [f.column for f in fields], rows)
+
+
+def _ids_reserve(model: type[Model], count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _copy(table: str, columns: Iterable[str], rows: Iterable[Iterable]) -> int:
+    """COPY rows into a table, in chunks; a thread sends them while the caller draws the next ones."""
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    written = 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+            for chunk in _chunks(map(_copy_line, rows)):
+                copy.write("".join(chunk))
+                written += len(chunk)
+    return written
+
+
+def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
+    while chunk := list(islice(lines, CHUNK)):
+        yield chunk
+
+
+def _liability(card: Account, rng: random.Random, today: date) -> CreditLiability:
+    owed = max(card.balance, Decimal("0"))
+    return CreditLiability(
+        account=card,
+        apr_percent=Decimal(str(round(rng.uniform(17.9, 29.9), 3))),
+        minimum_payment=max(Decimal("25.00"), (owed * Decimal("0.02")).quantize(Decimal("0.01"))),
+        last_payment_amount=Decimal(rng.randint(25, 800)),
+        last_statement_balance=owed,
+        is_overdue=rng.random() < 0.05,
+        next_payment_due=today.replace(day=1) + timedelta(days=rng.randint(35, 55)),
+    )
+
+
+def _budgets(user: User, profile: Profile, categories: dict, rng: random.Random) -> list[Budget]:
+    monthly = Decimal(int(profile.salary * rng.uniform(0.55, 0.8)))
+    budgets = [Budget(user=user, category=None, amount=monthly)]
+    for slug, share in (("dining", 0.06), ("groceries", 0.09), ("transport", 0.05), ("shopping", 0.05)):
+        if rng.random() < 0.75:
+            amount = Decimal(max(50, int(profile.salary * share * profile.scale * rng.uniform(0.8, 1.3))))
+            budgets.append(Budget(user=user, category_id=categories[slug], amount=amount, rollover=rng.random() < 0.3))
+    return budgets
+
+
+def _consents(user: User, rng: random.Random) -> list[ConsentEvent]:
+    events = [ConsentEvent(user=user, scope=ConsentScope.DATA_PROCESSING, granted=True, source=ConsentSource.SIGNUP)]
+    for scope, share in CONSENT_SHARES.items():
+        if rng.random() < share:
+            events.append(ConsentEvent(user=user, scope=scope, granted=True, source=ConsentSource.SIGNUP))
+    return events

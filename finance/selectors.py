@@ -1,0 +1,158 @@
+"""Reads of the ledger that more than one caller needs (API, pages, alerts, insights)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from finance.budget_status import BudgetStatus, budget_status_for_month
+from finance.models import (
+    MAX_AMOUNT,
+    Account,
+    Budget,
+    CategorizationRule,
+    Category,
+    MonthlyCategoryTotal,
+    Transaction,
+    TransactionKind,
+    UndoEntry,
+)
+from finance.months import as_zone, day_bounds, month_bounds, parse_month
+
+__all__ = [
+    "BudgetStatus",
+    "accounts_for_user",
+    "budget_status_for_month",
+    "budgets_for_user",
+    "categories_for_user",
+    "categorization_rules_for_user",
+    "category_for_slug",
+    "daily_spending",
+    "monthly_spending",
+    "transactions_for_user",
+    "undo_available",
+]
+
+
+def category_for_slug(*, user, slug: str) -> Category:
+    """A system category or the user's own with this slug; raises Category.DoesNotExist."""
+    return categories_for_user(user=user).get(slug=slug)
+
+
+def categories_for_user(*, user) -> QuerySet[Category]:
+    return Category.objects.filter(Q(user__isnull=True) | Q(user=user)).order_by("name", "id")
+
+
+def accounts_for_user(*, user) -> QuerySet[Account]:
+    return Account.objects.filter(user=user)
+
+
+def budgets_for_user(*, user) -> QuerySet[Budget]:
+    return Budget.objects.filter(user=user).select_related("category")
+
+
+def categorization_rules_for_user(*, user) -> QuerySet[CategorizationRule]:
+    return CategorizationRule.objects.filter(user=user).select_related("category")
+
+
+def undo_available(*, user) -> bool:
+    return UndoEntry.objects.filter(user=user, undone_at__isnull=True).exists()
+
+
+def monthly_spending(*, user, month: date) -> dict[str, Decimal]:
+    """Expense total per category slug for one month (from the aggregate, never a scan)."""
+    rows = (
+        MonthlyCategoryTotal.objects.filter(user=user, month=month.replace(day=1), kind=TransactionKind.EXPENSE)
+        .values_list("category__slug")
+        .annotate(spent=Sum("total"))
+    )
+    return {slug: spent for slug, spent in rows if spent}
+
+
+def daily_spending(*, user, start: date, end: date, category_ids: list[int] | None = None) -> dict[date, Decimal]:
+    """Expense total per local day in [start, end] (one indexed range query of one user)."""
+    zone = as_zone(user.timezone)
+    since, _ = day_bounds(day=start, tz=zone)
+    _, until = day_bounds(day=end, tz=zone)
+    rows = Transaction.objects.filter(
+        user=user, kind=TransactionKind.EXPENSE, occurred_at__gte=since, occurred_at__lt=until
+    )
+    if category_ids is not None:
+        rows = rows.filter(category_id__in=category_ids)
+    totals = rows.annotate(day=TruncDate("occurred_at", tzinfo=zone)).values_list("day").annotate(spent=Sum("amount"))
+    return {day: spent for day, spent in totals.order_by()}
+
+
+def _date_filter(value, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: ["Enter a date as YYYY-MM-DD."]})
+
+
+def _amount_filter(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:  # InvalidOperation, Overflow
+        raise ValidationError({field: ["Enter an amount such as 12.50."]})
+    if not amount.is_finite() or amount.copy_abs() > MAX_AMOUNT:
+        raise ValidationError({field: [f"Enter an amount between -{MAX_AMOUNT} and {MAX_AMOUNT}."]})
+    return amount
+
+
+def transactions_for_user(*, user, filters: dict | None = None) -> QuerySet[Transaction]:
+    """The user's live transactions, newest occurred_at first, narrowed by the filters of API.md.
+
+    filters: month (YYYY-MM or date), from / to (dates, inclusive, in the user's zone), category (slug),
+    kind, tag (name), q (merchant or description contains), min_amount, max_amount.
+    Bad values raise ValidationError naming the filter.
+    """
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    rows = Transaction.objects.filter(user=user)
+    zone = as_zone(user.timezone)
+    if "month" in filters:
+        month = filters["month"]
+        if not isinstance(month, date):
+            try:
+                month = parse_month(str(month))
+            except ValueError as exc:
+                raise ValidationError({"month": [str(exc)]})
+        start, end = month_bounds(month=month, tz=zone)
+        rows = rows.filter(occurred_at__gte=start, occurred_at__lt=end)
+    if "from" in filters:
+        rows = rows.filter(occurred_at__gte=day_bounds(day=_date_filter(filters["from"], "from"), tz=zone)[0])
+    if "to" in filters:
+        rows = rows.filter(occurred_at__lt=day_bounds(day=_date_filter(filters["to"], "to"), tz=zone)[1])
+    if "category" in filters:
+        rows = rows.filter(category__slug=filters["category"], category__in=categories_for_user(user=user))
+    if "kind" in filters:
+        if filters["kind"] not in TransactionKind.values:
+            raise ValidationError({"kind": [f"Choose one of: {', '.join(TransactionKind.values)}."]})
+        rows = rows.filter(kind=filters["kind"])
+    if "tag" in filters:
+        rows = rows.filter(tags__user=user, tags__name=filters["tag"])
+    if "q" in filters:
+        text = str(filters["q"]).strip()
+        rows = rows.filter(Q(merchant__icontains=text) | Q(description__icontains=text))
+    if "min_amount" in filters:
+        rows = rows.filter(amount__gte=_amount_filter(filters["min_amount"], "min_amount"))
+    if "max_amount" in filters:
+        rows = rows.filter(amount__lte=_amount_filter(filters["max_amount"], "max_amount"))
+    return (
+        rows.select_related("account", "to_account", "category")
+        .prefetch_related("tags")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def local_today(*, user) -> date:
+    return timezone.now().astimezone(as_zone(user.timezone)).date()
+
+
+def local_datetime(*, user, moment: datetime) -> datetime:
+    return moment.astimezone(as_zone(user.timezone))

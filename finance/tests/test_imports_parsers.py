@@ -1,0 +1,139 @@
+"""The pure parsers: detection, CSV layouts and values, OFX and JSON data sets (no database)."""
+
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from finance.imports.csv_parser import csv_inspect, csv_rows, parse_amount, parse_date
+from finance.imports.detect import detect_encoding, detect_format, open_text
+from finance.imports.json_ingest import JsonDataSet
+from finance.imports.ofx_parser import OfxStatement
+from finance.imports.records import ImportFileError, ParsedRow, RowProblem
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def csv_layout(name: str):
+    return csv_inspect(open_text(io.BytesIO(fixture(name))))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("us_bank_debit_credit.csv", "csv"), ("german_bank_cp1252.csv", "csv"), ("uk_bank_bom.csv", "csv"),
+        ("export_utf16.csv", "csv"), ("checking_ofx102.ofx", "ofx"), ("creditcard_ofx22.ofx", "ofx"),
+        ("quicken_export.qfx", "ofx"), ("spendsense.json", "json"),
+    ],
+)  # fmt: skip
+def test_format_is_detected_from_the_content(name, expected):
+    assert detect_format(filename="upload.bin", head=fixture(name)) == expected
+
+
+def test_a_picture_named_ofx_is_no_format():
+    assert detect_format(filename="statement.ofx", head=b"\x89PNG\r\n\x1a\n") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("uk_bank_bom.csv", "utf-8-sig"), ("export_utf16.csv", "utf-16"), ("german_bank_cp1252.csv", "cp1252")],
+)
+def test_encoding(name, encoding):
+    assert detect_encoding(fixture(name)) == encoding
+
+
+def test_german_layout_has_a_preamble_semicolons_decimal_commas_and_day_first_dates():
+    layout = csv_layout("german_bank_cp1252.csv")
+    assert (layout.delimiter, layout.header_row, layout.decimal_comma, layout.date_order) == (";", 3, True, "dmy")
+    assert {"date", "amount", "description", "merchant", "balance"} <= set(layout.columns)
+    assert layout.unsure == []
+
+
+def test_us_layout_has_a_debit_credit_pair_and_month_first_dates():
+    layout = csv_layout("us_bank_debit_credit.csv")
+    assert {"debit", "credit"} <= set(layout.columns) and "amount" not in layout.columns
+    assert layout.date_order == "mdy"
+
+
+def test_a_header_nobody_knows_is_unsure():
+    layout = csv_inspect(io.StringIO("When;What;How much\n01.02.2025;Coffee;-3,50\n"))
+    assert "Which column holds the date?" in layout.unsure
+
+
+def test_dates_that_prove_nothing_are_unsure():
+    layout = csv_inspect(io.StringIO("Date,Description,Amount\n01/02/2025,Coffee,-3.50\n"))
+    assert "Are the dates day-first or month-first?" in layout.unsure
+
+
+def test_bad_rows_carry_their_row_numbers():
+    rows = list(csv_rows(open_text(io.BytesIO(fixture("bad_rows.csv"))), csv_layout("bad_rows.csv")))
+    assert [(row.row, type(row)) for row in rows] == [
+        (2, ParsedRow), (3, RowProblem), (4, RowProblem), (5, ParsedRow), (6, RowProblem),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "comma", "amount"),
+    [
+        ("-1.234,56", True, "-1234.56"), ("1.234,56-", True, "-1234.56"), ("$1,234.56", False, "1234.56"),
+        ("(12.00)", False, "-12.00"), ("1 234,56 €", True, "1234.56"), ("1,234.56", True, "1234.56"),
+        ("+7", False, "7"),
+    ],
+)  # fmt: skip
+def test_amount_styles(text, comma, amount):
+    assert parse_amount(text, comma) == Decimal(amount)
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_amounts_survive_the_german_style(value):
+    whole, cents = f"{abs(value):.2f}".split(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    text = ("-" if value < 0 else "") + f"{grouped},{cents}"
+    assert parse_amount(text, True) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "day"),
+    [("31.01.2025", "dmy", date(2025, 1, 31)), ("01/31/2025", "mdy", date(2025, 1, 31)),
+     ("2025-01-31", "dmy", date(2025, 1, 31)), ("31.01.25", "dmy", date(2025, 1, 31)),
+     ("31 Jan 2025", "dmy", date(2025, 1, 31))],
+)  # fmt: skip
+def test_date_styles(text, order, day):
+    assert parse_date(text, order) == day
+
+
+def test_ofx_multi_account_and_fitids():
+    statement = OfxStatement(io.BytesIO(fixture("multi_account.ofx")))
+    assert [(a.key, a.kind) for a in statement.accounts()] == [
+        ("000123456789", "checking"),
+        ("000987654321", "savings"),
+    ]
+    rows = list(statement.rows())
+    assert len(rows) == 6 and all(row.external_key for row in rows)
+    assert {row.account_key for row in rows} == {"000123456789", "000987654321"}
+
+
+def test_malformed_ofx_says_so_in_words():
+    with pytest.raises(ImportFileError, match="could not be read"):
+        OfxStatement(io.BytesIO(fixture("malformed.ofx")))
+
+
+def test_json_data_set_reads_liabilities_and_plaid_signs():
+    data_set = JsonDataSet(io.BytesIO(fixture("spendsense.json")))
+    card = next(account for account in data_set.accounts() if account.kind == "credit")
+    assert card.liability["is_overdue"] is True and card.liability["apr_percent"] == Decimal("24.99")
+    kinds = [(row.external_key, row.kind) for row in data_set.rows()]
+    assert kinds[:2] == [("tx-1", "expense"), ("tx-2", "income")]
+
+
+def test_json_that_is_not_json():
+    with pytest.raises(ImportFileError, match="not valid JSON"):
+        JsonDataSet(io.BytesIO(b'{"accounts": [1, 2'))

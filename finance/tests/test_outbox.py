@@ -1,0 +1,101 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from finance import outbox, tasks
+from finance.models import OutboxEvent, OutboxHandled
+from finance.tests.factories import AccountFactory, record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def checking(alice):
+    return AccountFactory(user=alice, currency="EUR", balance=Decimal("100.00"))
+
+
+@pytest.fixture
+def received():
+    """A handler registered like another app's handlers.py would; removed afterwards."""
+    seen: list[int] = []
+
+    def remember_transaction_change(event):
+        seen.append(event.id)
+
+    outbox.register("transaction.changed")(remember_transaction_change)
+    yield seen
+    outbox._handlers["transaction.changed"].remove(remember_transaction_change)
+
+
+@pytest.fixture
+def flaky():
+    """A handler that fails until told to recover."""
+    state = {"broken": True, "calls": 0}
+
+    def flaky_listener(event):
+        state["calls"] += 1
+        if state["broken"]:
+            raise RuntimeError("listener is down")
+
+    outbox.register("transaction.changed")(flaky_listener)
+    yield state
+    outbox._handlers["transaction.changed"].remove(flaky_listener)
+
+
+def test_the_event_commits_with_the_change_and_is_relayed_once(
+    alice, checking, received, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        txn = record(alice, checking, "12.00", category="dining")
+    event = OutboxEvent.objects.get()
+    assert received == [event.id]
+    assert event.payload["transaction_ids"] == [txn.pk]
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.last_error == ""
+
+    outbox.outbox_relay_event(event_id=event.id)  # a duplicate delivery of the task
+    tasks.outbox_relay(event.id)
+    assert received == [event.id]
+
+
+def test_a_rolled_back_change_leaves_no_event_and_relays_nothing(
+    alice, checking, received, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        record(alice, checking, "12.00", category="dining")
+        raise RuntimeError("something later in the request failed")
+    assert not OutboxEvent.objects.exists() and not callbacks and received == []
+
+
+def test_a_failing_handler_is_retried_by_the_sweep_without_repeating_the_others(
+    alice, checking, received, flaky, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record(alice, checking, "12.00", category="dining")
+    event = OutboxEvent.objects.get()
+    assert event.processed_at is None and "listener is down" in event.last_error and event.attempts == 1
+    assert received == [event.id]
+
+    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    flaky["broken"] = False
+    assert tasks.outbox_sweep() == 1
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.last_error == ""
+    assert received == [event.id] and flaky["calls"] == 2
+    for name in ("remember_transaction_change", "flaky_listener"):
+        assert OutboxHandled.objects.filter(event=event, handler__endswith=name).count() == 1
+    assert tasks.outbox_sweep() == 0
+
+
+def test_the_sweep_leaves_young_events_to_their_own_relay(alice, checking):
+    record(alice, checking, "12.00", category="dining")  # on-commit relay not run: as if the broker were down
+    assert outbox.outbox_pending_ids() == []
+    OutboxEvent.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    assert outbox.outbox_pending_ids() == [OutboxEvent.objects.get().id]

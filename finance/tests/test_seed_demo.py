@@ -1,0 +1,53 @@
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from finance.models import Account, Budget, CreditLiability, MonthlyCategoryTotal, Transaction
+from finance.tests.test_services import totals_recomputed, totals_stored
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_small_seed_creates_people_with_realistic_ledgers():
+    out, err = seed(users=2, months=2)
+    assert "2/2 users" in err
+    demo_password = re.search(r"demo@spendwise.local\s+password: (\S+)", out).group(1)
+    staff_password = re.search(r"admin@spendwise.local\s+password: (\S+)", out).group(1)
+    assert User.objects.get(email="demo@spendwise.local").check_password(demo_password)
+    staff = User.objects.get(email="admin@spendwise.local")
+    assert staff.is_staff and staff.is_superuser and staff.check_password(staff_password)
+
+    person = User.objects.get(email="user00000@seed.spendwise.local")
+    assert Transaction.objects.filter(user=person, kind="income").exists()
+    assert Transaction.objects.filter(user=person, category__slug="subscriptions").exists()
+    card = Account.objects.get(user=person, kind="credit")
+    assert card.credit_limit and CreditLiability.objects.filter(account=card).exists()
+    assert Budget.objects.filter(user=person, category__isnull=True).exists()
+    for user in User.objects.exclude(email="admin@spendwise.local"):
+        assert totals_stored(user) == totals_recomputed(user)
+
+
+def test_seeding_again_duplicates_nobody_and_is_deterministic():
+    seed(users=2, months=2, seed=5)
+    person = User.objects.get(email="user00001@seed.spendwise.local")
+    amounts = list(Transaction.objects.filter(user=person).order_by("occurred_at").values_list("amount", flat=True))
+    counts = (User.objects.count(), Transaction.objects.count(), MonthlyCategoryTotal.objects.count())
+
+    out, _ = seed(users=2, months=2, seed=5)
+    assert "0 users and 0 transactions created" in out
+    assert (User.objects.count(), Transaction.objects.count(), MonthlyCategoryTotal.objects.count()) == counts
+
+    person.delete()
+    seed(users=2, months=2, seed=5)
+    person = User.objects.get(email="user00001@seed.spendwise.local")
+    again = list(Transaction.objects.filter(user=person).order_by("occurred_at").values_list("amount", flat=True))
+    assert again == amounts

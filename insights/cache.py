@@ -1,0 +1,52 @@
+"""Cached computed reads (summary, score, benchmarks, recommendations), keyed per user and parameters.
+
+A per-user version number is part of every key; an outbox event or a recommendation decision bumps it,
+so stale entries are never read again and simply expire. Benchmarks share one global version, bumped
+when the benchmark job writes.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+TTL_SECONDS = 6 * 3600
+T = TypeVar("T")
+
+
+def _version_key(scope: str) -> str:
+    return f"insights:version:{scope}"
+
+
+def version(scope: str) -> int:
+    key = _version_key(scope)
+    cache.add(key, 1, timeout=None)
+    return cache.get(key) or 1
+
+
+def invalidate(scope: str) -> None:
+    key = _version_key(scope)
+    cache.add(key, 1, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 2, timeout=None)
+
+
+def user_changed(user_id: int) -> None:
+    """Forget every cached read of this user (call after anything that changes what they see)."""
+    invalidate(f"user:{user_id}")
+
+
+def benchmarks_changed() -> None:
+    invalidate("benchmarks")
+
+
+def cached(*, user_id: int | None, name: str, params: tuple, compute: Callable[[], T]) -> T:
+    scope = f"user:{user_id}" if user_id is not None else "benchmarks"
+    key = f"insights:{name}:{scope}:v{version(scope)}:" + ":".join(str(p) for p in params)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TTL_SECONDS)
+    return value

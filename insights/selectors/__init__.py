@@ -1,0 +1,1 @@
+"""Reads shared by the API, the pages and the jobs."""

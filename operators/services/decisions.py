@@ -1,0 +1,157 @@
+"""Operators' decisions on recommendations: the admin and the operator API both call these.
+
+Each decision changes the recommendation and writes its ReviewDecision audit row in one
+database transaction; an approved or overridden recommendation notifies its user.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from alerts.services import notify
+from insights.models import Recommendation, ReviewStatus
+from operators.models import DecisionAction, ReviewDecision
+
+AUDITED_FIELDS = ("status", "title", "body", "original_title", "original_body", "user_status")
+
+
+class DecisionConflict(Exception):
+    """The recommendation is no longer waiting for review."""
+
+
+@dataclass
+class BulkResult:
+    approved: list[int] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[int]:
+        return [error["id"] for error in self.errors]
+
+
+def _snapshot(recommendation: Recommendation) -> dict:
+    return {name: getattr(recommendation, name) for name in AUDITED_FIELDS}
+
+
+def _claim_pending(recommendation_id: int) -> Recommendation:
+    recommendation = Recommendation.objects.select_for_update().select_related("user").get(id=recommendation_id)
+    if recommendation.status != ReviewStatus.PENDING_REVIEW:
+        raise DecisionConflict(f"Recommendation {recommendation_id} is {recommendation.status}, not pending review.")
+    return recommendation
+
+
+def _decide(*, operator, recommendation: Recommendation, action: str, reason: str = "", notes: str = "", **changes):
+    before = _snapshot(recommendation)
+    for name, value in changes.items():
+        setattr(recommendation, name, value)
+    recommendation.reviewed_at = timezone.now()
+    recommendation.save(update_fields=[*changes, "reviewed_at"])
+    ReviewDecision.objects.create(
+        recommendation=recommendation,
+        operator=operator,
+        action=action,
+        reason=reason,
+        notes=notes,
+        before=before,
+        after=_snapshot(recommendation),
+    )
+    if recommendation.status in (ReviewStatus.APPROVED, ReviewStatus.OVERRIDDEN):
+        notify(
+            user=recommendation.user,
+            kind="recommendation",
+            severity="info",
+            title=recommendation.title,
+            body=recommendation.body,
+            data={"recommendation_id": recommendation.id, "kind": recommendation.kind},
+            dedup_key=f"recommendation:{recommendation.id}",
+        )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_approve(*, operator, recommendation_id: int, notes: str = "") -> Recommendation:
+    recommendation = _claim_pending(recommendation_id)
+    return _decide(
+        operator=operator,
+        recommendation=recommendation,
+        action=DecisionAction.APPROVE,
+        notes=notes.strip(),
+        status=ReviewStatus.APPROVED,
+    )
+
+
+@transaction.atomic
+def recommendation_reject(*, operator, recommendation_id: int, reason: str) -> Recommendation:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["A reason is required to reject a recommendation."]})
+    recommendation = _claim_pending(recommendation_id)
+    return _decide(
+        operator=operator,
+        recommendation=recommendation,
+        action=DecisionAction.REJECT,
+        reason=reason.strip(),
+        status=ReviewStatus.REJECTED,
+    )
+
+
+@transaction.atomic
+def recommendation_override(
+    *, operator, recommendation_id: int, reason: str, title: str | None = None, body: str | None = None
+) -> Recommendation:
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = ["A reason is required to override a recommendation."]
+    title = (title or "").strip() or None
+    body = (body or "").strip() or None
+    if title is None and body is None:
+        errors["title"] = ["Give a new title, a new body, or both."]
+    if title is not None and len(title) > Recommendation._meta.get_field("title").max_length:
+        errors["title"] = ["The title is too long (200 characters at most)."]
+    if errors:
+        raise ValidationError(errors)
+    recommendation = _claim_pending(recommendation_id)
+    return _decide(
+        operator=operator,
+        recommendation=recommendation,
+        action=DecisionAction.OVERRIDE,
+        reason=reason.strip(),
+        status=ReviewStatus.OVERRIDDEN,
+        original_title=recommendation.title,
+        original_body=recommendation.body,
+        title=title or recommendation.title,
+        body=body or recommendation.body,
+    )
+
+
+def recommendations_bulk_approve(*, operator, recommendation_ids: list[int], notes: str = "") -> BulkResult:
+    """Approve each one in its own transaction, so one conflict does not undo the others."""
+    result = BulkResult()
+    for recommendation_id in dict.fromkeys(recommendation_ids):
+        try:
+            recommendation_approve(operator=operator, recommendation_id=recommendation_id, notes=notes)
+        except Recommendation.DoesNotExist:
+            result.errors.append({"id": recommendation_id, "message": "No such recommendation."})
+        except DecisionConflict as conflict:
+            result.errors.append({"id": recommendation_id, "message": str(conflict)})
+        else:
+            result.approved.append(recommendation_id)
+    return result
+
+
+@transaction.atomic
+def recommendations_withdraw_pending(*, user, reason: str) -> int:
+    """The user withdrew consent: their pending recommendations never reach them."""
+    pending = Recommendation.objects.select_for_update().filter(user=user, status=ReviewStatus.PENDING_REVIEW)
+    count = 0
+    for recommendation in pending:
+        _decide(
+            operator=None,
+            recommendation=recommendation,
+            action=DecisionAction.WITHDRAW,
+            reason=reason,
+            status=ReviewStatus.WITHDRAWN,
+        )
+        count += 1
+    return count

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Prepares the database and starts Spendwise: daphne on 127.0.0.1:8000, plus a Celery
+# worker and beat when CELERY_BROKER_URL is set. Called by `make run` with .venv on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python manage.py migrate --no-input
+if [ "${SEED_DEMO:-1}" != "0" ]; then
+    python manage.py seed_demo
+fi
+
+debug=$(DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings}" \
+    python -c 'import django; django.setup(); from django.conf import settings; print(int(settings.DEBUG))')
+if [ "$debug" = "0" ]; then
+    python manage.py collectstatic --no-input --verbosity 0
+fi
+
+# Every process runs in the background and the first one to exit stops the others,
+# so Ctrl-C, a TERM from a supervisor, or a crashed worker all end the whole product.
+running=()
+stop_all() {
+    if [ ${#running[@]} -gt 0 ]; then
+        kill "${running[@]}" 2>/dev/null || true
+        wait "${running[@]}" 2>/dev/null || true
+    fi
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${CELERY_BROKER_URL:-}" ]; then
+    celery -A config worker --loglevel "${CELERY_LOG_LEVEL:-INFO}" &
+    running+=($!)
+    celery -A config beat --loglevel "${CELERY_LOG_LEVEL:-INFO}" &
+    running+=($!)
+fi
+daphne -b 127.0.0.1 -p 8000 config.asgi:application &
+running+=($!)
+echo "Spendwise is starting on http://127.0.0.1:8000/ (Ctrl-C stops it)"
+wait -n

@@ -1,0 +1,68 @@
+"""Reads about users that more than one caller needs."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from users.models import CONSENT_DEFAULTS, CONSENT_DESCRIPTIONS, ConsentEvent, ConsentScope, LoginEvent, User
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    scope: str
+    label: str
+    description: str
+    granted: bool
+    changed_at: datetime | None  # None: never decided, the default applies
+    source: str | None
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in CONSENT_DEFAULTS:
+        raise ValueError(f"Unknown consent scope {scope!r}; expected one of {', '.join(CONSENT_DEFAULTS)}")
+
+
+def consent_is_granted(*, user: User, scope: str) -> bool:
+    """The latest event for the scope decides; without one, the scope's default does."""
+    _check_scope(scope)
+    latest = ConsentEvent.objects.filter(user=user, scope=scope).values_list("granted", flat=True).first()
+    return CONSENT_DEFAULTS[scope] if latest is None else latest
+
+
+def users_with_consent(*, scope: str) -> QuerySet[User]:
+    """Active users whose current decision (or the default) grants `scope`, in one query."""
+    _check_scope(scope)
+    latest = ConsentEvent.objects.filter(user=OuterRef("pk"), scope=scope).values("granted")[:1]
+    return (
+        User.objects.filter(is_active=True)
+        .alias(consent_granted=Coalesce(Subquery(latest), Value(CONSENT_DEFAULTS[scope])))
+        .filter(consent_granted=True)
+    )
+
+
+def consent_states(*, user: User) -> list[ConsentState]:
+    """The current state of every scope, in the order of ConsentScope."""
+    latest: dict[str, ConsentEvent] = {}
+    for event in ConsentEvent.objects.filter(user=user).order_by("-created_at", "-id"):
+        latest.setdefault(event.scope, event)
+    return [
+        ConsentState(
+            scope=scope.value,
+            label=scope.label,
+            description=CONSENT_DESCRIPTIONS[scope],
+            granted=latest[scope].granted if scope in latest else CONSENT_DEFAULTS[scope],
+            changed_at=latest[scope].created_at if scope in latest else None,
+            source=latest[scope].source if scope in latest else None,
+        )
+        for scope in ConsentScope
+    ]
+
+
+def consent_history(*, user: User) -> QuerySet[ConsentEvent]:
+    return ConsentEvent.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def recent_logins(*, user: User, limit: int = 10) -> QuerySet[LoginEvent]:
+    return LoginEvent.objects.filter(user=user).order_by("-created_at", "-id")[:limit]
