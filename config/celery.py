@@ -28,14 +28,26 @@ app.conf.broker_transport_options = {"visibility_timeout": 3600}
 BEAT_SCHEDULE: dict[str, dict] = {
     "outbox-sweep": {"task": "finance.tasks.outbox_sweep", "schedule": 60.0},
     "alerts-deliver-deferred": {"task": "alerts.tasks.deliver_deferred", "schedule": 60.0},
-    "alerts-inactivity-reminders": {"task": "alerts.tasks.remind_inactive_users", "schedule": crontab(hour=10, minute=0)},
+    "alerts-inactivity-reminders": {
+        "task": "alerts.tasks.remind_inactive_users",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "alerts-daily-digests": {"task": "alerts.tasks.send_daily_digests", "schedule": crontab(minute=5)},
     "alerts-monthly-summaries": {"task": "alerts.tasks.send_monthly_summaries", "schedule": crontab(minute=15)},
-    "insights-rebuild-daily-summaries": {"task": "insights.tasks.rebuild_daily_summaries", "schedule": crontab(hour=1, minute=0)},
-    "insights-compute-benchmarks": {"task": "insights.tasks.compute_benchmarks", "schedule": crontab(hour=1, minute=30)},
+    "insights-rebuild-daily-summaries": {
+        "task": "insights.tasks.rebuild_daily_summaries",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "insights-compute-benchmarks": {
+        "task": "insights.tasks.compute_benchmarks",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "insights-compute-signals": {"task": "insights.tasks.compute_signals", "schedule": crontab(hour=2, minute=0)},
     "insights-detect-anomalies": {"task": "insights.tasks.detect_anomalies", "schedule": crontab(hour=2, minute=30)},
-    "insights-generate-recommendations": {"task": "insights.tasks.generate_recommendations", "schedule": crontab(hour=3, minute=0)},
+    "insights-generate-recommendations": {
+        "task": "insights.tasks.generate_recommendations",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -118,7 +118,9 @@ class RecommendationReviewAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         decide = self.admin_site.admin_view(self.decide_view)
-        return [path("<int:object_id>/decide/<str:action>/", decide, name="operators_recommendation_decide")] + super().get_urls()
+        return [
+            path("<int:object_id>/decide/<str:action>/", decide, name="operators_recommendation_decide")
+        ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         recommendation = Recommendation.objects.filter(pk=object_id).first()
@@ -174,4 +176,3 @@ class ReviewDecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

@@ -163,5 +163,3 @@ class UserSignalsView(APIView):
         if not any(windows.values()):
             raise NotFound("This user has not consented to data processing, so no signals are computed.")
         return Response({"user": user.pk, "windows": windows})
-
-

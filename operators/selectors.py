@@ -112,9 +112,7 @@ def _parse_time(value):
 
 
 def recommendation_generation_ms() -> dict[str, float | None]:
-    values = list(
-        Recommendation.objects.order_by("-id").values_list("generation_ms", flat=True)[:RECENT_SAMPLE]
-    )
+    values = list(Recommendation.objects.order_by("-id").values_list("generation_ms", flat=True)[:RECENT_SAMPLE])
     return {"p50": _percentile(values, 0.5), "p95": _percentile(values, 0.95)}
 
 

@@ -80,7 +80,11 @@ def test_override_from_the_change_page_keeps_the_original(operator, pending):
         decide_url(pending, "override"), {"title": "Kinder title", "body": "", "reason": "tone"}
     )
     pending.refresh_from_db()
-    assert (pending.status, pending.title, pending.original_title) == ("overridden", "Kinder title", pending.original_title)
+    assert (pending.status, pending.title, pending.original_title) == (
+        "overridden",
+        "Kinder title",
+        pending.original_title,
+    )
     assert pending.original_title.startswith("Dining is up")
     response = page_client_for(operator).get(change_url(pending))
     assert pending.original_title in response.content.decode()
@@ -101,7 +105,10 @@ def test_audit_rows_cannot_be_added_changed_or_deleted_even_by_a_superuser(opera
     root = make_user("root@example.com", is_staff=True, is_superuser=True)
     client = page_client_for(root)
     assert client.get(reverse("admin:operators_reviewdecision_add")).status_code == 403
-    assert client.post(reverse("admin:operators_reviewdecision_delete", args=[decision.id]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:operators_reviewdecision_delete", args=[decision.id]), {"post": "yes"}).status_code
+        == 403
+    )
     client.post(reverse("admin:operators_reviewdecision_change", args=[decision.id]), {"reason": "edited"})
     decision.refresh_from_db()
     assert decision.reason == ""
