@@ -1,7 +1,9 @@
 """Benchmark of the insights jobs on PostgreSQL (README, "Insights: benchmark").
 
-    DATABASE_URL=postgres://... python manage.py seed_demo --users 10000 --months 12   # once
-    DATABASE_URL=postgres://... python bench/insights.py [--month YYYY-MM]
+    DATABASE_URL=postgres://... python bench/insights.py [--users 10000] [--months 12] [--month YYYY-MM]
+
+The data is made by seed_demo (--users people with --months months of history, about 5.6 million
+transactions at the defaults); seed_demo is idempotent, so a second run only adds people who are missing.
 
 Each job runs in a fresh process, so its wall time and peak memory (ru_maxrss) are its own:
 - benchmarks: the whole compute_benchmarks job (one read, vectorised percentiles, bulk write), and
@@ -122,6 +124,14 @@ def stage_signals() -> dict:
     }  # fmt: skip
 
 
+def seed(users: int, months: int) -> None:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("seed_demo", users=users, months=months)
+    print(f"seed_demo --users {users} --months {months}: {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def run_stage(name: str, month: str) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--stage", name, "--month", month],
@@ -136,6 +146,8 @@ def run_stage(name: str, month: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--month", help="YYYY-MM to benchmark (default: last complete month)")
+    parser.add_argument("--users", type=int, default=10000, help="people seed_demo makes sure exist (default 10000)")
+    parser.add_argument("--months", type=int, default=12, help="months of history for new people (default 12)")
     parser.add_argument("--stage", choices=["benchmarks", "signals"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
@@ -150,7 +162,8 @@ def main() -> None:
         print(json.dumps(result))
         return
     if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database seeded with seed_demo.")
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (of its own: seed_demo fills it).")
+    seed(args.users, args.months)
     results = [run_stage("benchmarks", month), run_stage("signals", month)]
     for result in results:
         ok = result["wall_seconds"] < GOAL_SECONDS and result["peak_mib"] * 2**20 < GOAL_BYTES

@@ -1,7 +1,8 @@
 """Ledger benchmark (not a test): API latency under concurrent clients, and categorisation time.
 
-Loads --users users with --transactions transactions in total into PostgreSQL (COPY, then the
-monthly aggregate rebuilt set-wise and each user's categoriser taught from their history), starts
+Makes sure --users people with about --transactions transactions in total exist in PostgreSQL
+(made by seed_demo: COPY, the monthly aggregate rebuilt set-wise; then each user's categoriser is
+taught from their history), starts
 --servers daphne processes (or uses --url), and lets --clients concurrent clients, each signed in
 as its own user, repeat: POST /api/v1/transactions/, GET /api/v1/transactions/ (a page of 50),
 GET /api/v1/budgets/status/. Prints p50/p95/max per endpoint and the categorisation time.
@@ -11,10 +12,12 @@ GET /api/v1/budgets/status/. Prints p50/p95/max per endpoint and the categorisat
     python bench/ledger.py --reuse            # keep the data loaded by an earlier run
 
 With --url, the server must share this process's SECRET_KEY (the clients sign their own JWTs).
-Use a database of its own: the bench users (bench-N@bench.invalid) are replaced on each load.
+Use a database of its own: the bench users are seed_demo's people (userNNNNN@seed.spendwise.local);
+seed_demo is idempotent, so people made by an earlier run are kept as they are.
 """
 
 import argparse
+import io
 import os
 import random
 import secrets
@@ -24,8 +27,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
 
-EMAIL = "bench-{}@bench.invalid"
-PASSWORD = "bench-password-not-secret"  # noqa: S105
+# seed_demo makes about this many transactions per person and month (salary, rent, bills, day-to-day spending).
+TRANSACTIONS_PER_USER_MONTH = 47
 # (merchant, description, category slug, typical amount)
 SHOPPING_LIST = [
     ("Lidl", "weekly shop", "groceries", 45), ("Aldi", "groceries", "groceries", 38), ("Rewe", "food", "groceries", 30),
@@ -80,87 +81,25 @@ def timed(label: str):
 
 
 def bench_users():
+    from finance.seeding import PERSON_EMAIL
     from users.models import User
 
-    return User.objects.filter(email__endswith="@bench.invalid").order_by("id")
-
-
-def remove_old_data() -> None:
-    from django.db import connection
-
-    ids = list(bench_users().values_list("id", flat=True))
-    if not ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM finance_outboxhandled WHERE event_id IN (SELECT id FROM finance_outboxevent WHERE user_id = ANY(%s))",
-            [ids],
-        )
-        for table in ("finance_undoentry", "finance_monthlycategorytotal", "finance_outboxevent"):
-            cursor.execute(f"DELETE FROM {table} WHERE user_id = ANY(%s)", [ids])
-        cursor.execute(
-            "DELETE FROM finance_transaction_tags WHERE transaction_id IN "
-            "(SELECT id FROM finance_transaction WHERE user_id = ANY(%s))",
-            [ids],
-        )
-        cursor.execute("DELETE FROM finance_transaction WHERE user_id = ANY(%s)", [ids])
-    bench_users().delete()
+    return User.objects.filter(email__endswith=PERSON_EMAIL.split("@")[1]).order_by("id")
 
 
 def load(args) -> None:
-    from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.core.management import call_command
+    from django.db import connection
 
-    from finance.models import Account, Budget, Category
-    from finance.services import monthly_totals_rebuild
-    from users.models import User
-
-    with timed(f"removing earlier bench data ({bench_users().count()} users)"):
-        remove_old_data()
-    password = make_password(PASSWORD)
-    zones = ["Europe/Berlin", "America/New_York", "Asia/Jakarta", "UTC"]
-    with timed(f"creating {args.users} users with an account and budgets"):
-        users = User.objects.bulk_create(
-            [
-                User(email=EMAIL.format(n), password=password, timezone=zones[n % 4], currency="EUR")
-                for n in range(args.users)
-            ]
-        )
-        accounts = Account.objects.bulk_create([Account(user=u, name="Checking", currency="EUR") for u in users])
-        categories = dict(Category.objects.filter(user__isnull=True).values_list("slug", "id"))
-        Budget.objects.bulk_create(
-            [Budget(user=u, category_id=None, amount=Decimal("2500.00")) for u in users]
-            + [Budget(user=u, category_id=categories["groceries"], amount=Decimal("400.00")) for u in users]
-            + [Budget(user=u, category_id=categories["dining"], amount=Decimal("150.00")) for u in users]
-        )
-    per_user = max(1, args.transactions // args.users)
-    now = datetime.now(UTC)
-    columns = (
-        "user_id, account_id, kind, amount, currency, occurred_at, merchant, description, location, category_id, "
-        "category_source, category_confidence, source, created_at, updated_at"
-    )
-    rng = random.Random(7)
-    with (
-        timed(f"COPY {per_user * len(users):,} transactions"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY finance_transaction ({columns}) FROM STDIN") as copy,
-    ):
-        for user, account in zip(users, accounts, strict=True):
-            for _ in range(per_user):
-                merchant, description, slug, typical = rng.choice(SHOPPING_LIST)
-                amount = Decimal(max(1, int(rng.gauss(typical, typical / 4) * 100))) / 100
-                moment = now - timedelta(seconds=rng.randrange(365 * 86400))
-                copy.write_row(
-                    (user.pk, account.pk, "expense", amount, "EUR", moment, merchant, description, "",
-                     categories[slug], "manual", 1.0, "import", moment, moment)
-                )  # fmt: skip
-    with timed("rebuilding the monthly aggregate"):
-        monthly_totals_rebuild(user_ids=[u.pk for u in users])
+    months = max(1, min(120, round(args.transactions / (args.users * TRANSACTIONS_PER_USER_MONTH))))
+    summary = io.StringIO()
+    with timed(f"seed_demo --users {args.users} --months {months}"):
+        call_command("seed_demo", users=args.users, months=months, stdout=summary)
+    print(summary.getvalue().splitlines()[0])
     with timed("ANALYZE"), connection.cursor() as cursor:
         cursor.execute("ANALYZE finance_transaction; ANALYZE finance_monthlycategorytotal")
     if args.teach:
-        teach(users)
+        teach(list(bench_users()[: args.users]))
 
 
 def teach(users) -> None:

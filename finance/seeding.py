@@ -108,7 +108,9 @@ def _write_people(people: list[Person], *, months: int, today: date) -> int:
     accounts = {user.pk: _accounts_draw(user, profile, rng) for user, profile, rng in people}
     _rows_insert(Account, [account for mine in accounts.values() for account in mine.values()])
     _rows_insert(ConsentEvent, [event for user, _, rng in people for event in _consents(user, rng)])
-    _rows_insert(Budget, [budget for user, profile, rng in people for budget in _budgets(user, profile, categories, rng)])
+    _rows_insert(
+        Budget, [budget for user, profile, rng in people for budget in _budgets(user, profile, categories, rng)]
+    )
     rows = (
         row
         for user, profile, rng in people
@@ -176,7 +178,9 @@ def _transactions_write(rows: Iterable[tuple]) -> int:
     written = 0
     rows = iter(rows)
     while chunk := list(islice(rows, CHUNK)):
-        Transaction.all_objects.bulk_create([Transaction(**dict(zip(TRANSACTION_COLUMNS, row, strict=True))) for row in chunk])
+        Transaction.all_objects.bulk_create(
+            [Transaction(**dict(zip(TRANSACTION_COLUMNS, row, strict=True))) for row in chunk]
+        )
         written += len(chunk)
     return written
 
@@ -211,7 +215,9 @@ def _copy(table: str, columns: Iterable[str], rows: Iterable[Iterable]) -> int:
     written = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+        with raw.copy(
+            f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
             for chunk in _chunks(map(_copy_line, rows)):
                 copy.write("".join(chunk))
                 written += len(chunk)

@@ -7,29 +7,13 @@ import factory
 from alerts import services
 from finance import services as finance_services
 from finance.models import Account
-from users.models import User
+from finance.tests.factories import AccountFactory as LedgerAccountFactory
+from finance.tests.factories import UserFactory  # noqa: F401  (re-exported for the alert tests)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
+class AccountFactory(LedgerAccountFactory):
+    """Alert tests want the account in the user's own currency, with room to spend."""
 
-    email = factory.Sequence(lambda n: f"alerts-user{n}@example.com")
-    timezone = "UTC"
-    currency = "USD"
-    password = factory.django.Password("correct-horse-battery-staple")
-
-
-class AccountFactory(factory.django.DjangoModelFactory):
-    """An account row has no side effects, so the factory writes it directly."""
-
-    class Meta:
-        model = Account
-
-    user = factory.SubFactory(UserFactory)
-    name = factory.Sequence(lambda n: f"Account {n}")
-    kind = "checking"
     currency = factory.LazyAttribute(lambda account: account.user.currency)
     balance = Decimal("5000.00")
 

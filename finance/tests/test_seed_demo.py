@@ -2,9 +2,11 @@ import re
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from finance.models import Account, Budget, CreditLiability, MonthlyCategoryTotal, Transaction
+from finance.seeding import PERSON_EMAIL
 from finance.tests.test_services import totals_recomputed, totals_stored
 from users.models import User
 
@@ -51,3 +53,34 @@ def test_seeding_again_duplicates_nobody_and_is_deterministic():
     person = User.objects.get(email="user00001@seed.spendwise.local")
     again = list(Transaction.objects.filter(user=person).order_by("occurred_at").values_list("amount", flat=True))
     assert again == amounts
+
+
+def amounts_of(email: str) -> list:
+    return list(
+        Transaction.objects.filter(user__email=email).order_by("occurred_at", "amount").values_list("amount", flat=True)
+    )
+
+
+def test_how_people_are_batched_does_not_change_what_they_get():
+    seed(users=3, months=2, seed=9, batch_size=2)
+    before = {number: amounts_of(PERSON_EMAIL.format(number)) for number in range(3)}
+    User.objects.filter(email__endswith="@seed.spendwise.local").delete()
+
+    out, err = seed(users=3, months=2, seed=9, batch_size=1)
+    assert "3 users" in out and "3/3 users" in err
+    assert {number: amounts_of(PERSON_EMAIL.format(number)) for number in range(3)} == before
+
+
+@pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+def test_the_copy_path_writes_whole_people_with_exact_monthly_totals():
+    out, _ = seed(users=3, months=3, batch_size=2)
+    people = User.objects.filter(email__endswith="@seed.spendwise.local")
+    written = re.search(r"(\d+) transactions created", out).group(1)
+    assert Transaction.objects.filter(user__in=people).count() == int(written) > 0
+    for person in people:
+        assert totals_stored(person) == totals_recomputed(person)
+        assert person.consent_events.filter(scope="data_processing", granted=True).exists()
+        assert person.has_usable_password() is False
+        card = Account.objects.get(user=person, kind="credit")
+        assert card.liability.last_statement_balance == max(card.balance, 0)
+        assert Transaction.objects.filter(user=person, account=card).exists()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from operators.tests.factories import RecommendationFactory
@@ -19,12 +20,13 @@ def test_operator_approves_in_the_admin_and_the_user_sees_it(page, live_server, 
     page.click("text=Bundle your streaming services")
     page.fill("form[aria-label=Approve] textarea[name=notes]", "Clear and kind")
     page.click("form[aria-label=Approve] button[type=submit]")
-    assert "approve recorded" in page.content()
+    expect(page.locator("ul.messagelist")).to_contain_text("approve recorded")
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username], input[name=email]", alice.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
+    page.wait_for_url("**/dashboard/")
     page.goto(f"{live_server.url}/recommendations/")
-    assert page.get_by_text(recommendation.title).is_visible()
+    expect(page.get_by_text(recommendation.title)).to_be_visible()

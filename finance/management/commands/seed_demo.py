@@ -14,9 +14,10 @@ class Command(BaseCommand):
         "facts), salaries, rent, subscriptions, day-to-day spending and budgets, plus the demo user "
         f"{DEMO_EMAIL} and the staff superuser {STAFF_EMAIL} (passwords printed). Deterministic for a seed and "
         "idempotent: people who already exist are left as they are. Built for scale (--users 10000 --months 12 "
-        "is about 6 million transactions): rows are written in batches (COPY on PostgreSQL) and the monthly "
-        "aggregates are rebuilt set-wise afterwards, never through the per-row services, so no undo entries "
-        "or outbox events are written for seeded history."
+        "is about 5.6 million transactions, a few minutes on PostgreSQL): each batch of people is one database "
+        "transaction written with COPY on PostgreSQL (bulk_create elsewhere) and its monthly aggregates are "
+        "rebuilt set-wise, never through the per-row services, so no undo entries or outbox events are written "
+        "for seeded history. The benchmarks (bench/insights.py, bench/ledger.py) load their data through it."
     )
 
     def add_arguments(self, parser):
