@@ -53,7 +53,9 @@ def evaluate_user(
         return []
     statuses = [
         s
-        for s in budget_status_for_month(user=user, month=current, today=now.astimezone(ZoneInfo(user.timezone)).date())
+        for s in budget_status_for_month(
+            user=user, month=current, today=now.astimezone(ZoneInfo(user.timezone)).date(), with_adherence=False
+        )
         if s.budget and s.budget > 0
     ]
     with_own_rule = {r.category.slug for r in rules if r.category_id}

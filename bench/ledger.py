@@ -1,11 +1,10 @@
 """Ledger benchmark (not a test): API latency under concurrent clients, and categorisation time.
 
-Makes sure --users people with about --transactions transactions in total exist in PostgreSQL
-(made by seed_demo: COPY, the monthly aggregate rebuilt set-wise; then each user's categoriser is
-taught from their history), starts
---servers daphne processes (or uses --url), and lets --clients concurrent clients, each signed in
-as its own user, repeat: POST /api/v1/transactions/, GET /api/v1/transactions/ (a page of 50),
-GET /api/v1/budgets/status/. Prints p50/p95/max per endpoint and the categorisation time.
+Makes sure --users people with about --transactions transactions in total exist in PostgreSQL (made
+by seed_demo: COPY, the monthly aggregate rebuilt set-wise; then each user's categoriser is taught
+from their history), starts --servers daphne processes (or uses --url), and lets --clients concurrent
+clients, each signed in as its own user, repeat: POST /api/v1/transactions/, GET /api/v1/transactions/
+(a page of 50), GET /api/v1/budgets/status/. Prints p50/p95/max per endpoint and the categorisation time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ledger python bench/ledger.py
     python bench/ledger.py --users 100 --transactions 100000 --clients 20 --rounds 20
@@ -282,7 +281,12 @@ def report(results: dict, elapsed: float, categorisation: list[float], args) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=1000)
-    parser.add_argument("--transactions", type=int, default=1_000_000, help="in total, spread evenly over the users")
+    parser.add_argument(
+        "--transactions",
+        type=int,
+        default=1_000_000,
+        help="about this many in total (seed_demo makes ~47 per person and month; the months follow)",
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20, help="create + list + status per client")
     parser.add_argument("--servers", type=int, default=4, help="daphne processes to start (ignored with --url)")

@@ -3,6 +3,7 @@ for programs. A bad bearer token leaves the user anonymous; consumers close with
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 
 
@@ -42,3 +43,19 @@ class BearerAuthMiddleware:
 def WebSocketAuthMiddleware(inner):  # noqa: N802 (reads like the middleware classes it wraps)
     """Session auth first; a bearer header, when present, decides instead."""
     return AuthMiddlewareStack(BearerAuthMiddleware(inner))
+
+
+class OriginCheck:
+    """Browsers always send Origin, so the allowed-hosts check stops cross-site sockets riding on a
+    session cookie. A program sends no Origin but a Bearer token, which no other site can attach:
+    it needs no origin check (its token is still verified by BearerAuthMiddleware)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.browser_check = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope, receive, send):
+        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
+        if not has_origin and _bearer_token(scope) is not None:
+            return await self.inner(scope, receive, send)
+        return await self.browser_check(scope, receive, send)

@@ -29,7 +29,7 @@ class BudgetStatus:
     daily_burn: Decimal
     projected_total: Decimal
     projected_overrun_on: date | None
-    adherence_probability: float
+    adherence_probability: float | None  # None when asked without it
     status: str  # ok | warning | over
 
 
@@ -98,8 +98,13 @@ def _rollover(*, user, budget: Budget, month: date, previous: dict[int | None, B
     return max(0, _cents(earlier.amount) - _spent(totals, members))
 
 
-def budget_status_for_month(*, user, month: date, today: date | None = None) -> list[BudgetStatus]:
-    """Status of every budget that applies to `month`, the overall one first. `today` is the user's local date."""
+def budget_status_for_month(
+    *, user, month: date, today: date | None = None, with_adherence: bool = True
+) -> list[BudgetStatus]:
+    """Status of every budget that applies to `month`, the overall one first. `today` is the user's local date.
+
+    `with_adherence=False` skips the adherence probability (None) and the 90-day history it resamples:
+    alert evaluation, on the path from a transaction to its notification, needs only the rest."""
     month = month.replace(day=1)
     last_month = previous_month(month)
     today = today or timezone.now().astimezone(as_zone(user.timezone)).date()
@@ -121,12 +126,14 @@ def budget_status_for_month(*, user, month: date, today: date | None = None) -> 
         elapsed, reference = 0, today
     else:
         elapsed, reference = min(length, (today - month).days + 1), min(today, month_end)
-    history_start = min(month, reference - timedelta(days=HISTORY_DAYS))
+    history_start = min(month, reference - timedelta(days=HISTORY_DAYS)) if with_adherence else month
     daily = _daily_by_category(user=user, start=history_start, end=reference)
-    first_day = _first_spending_day(user=user)
+    history_days = (
+        _history_days(reference=reference, first_day=_first_spending_day(user=user)) if with_adherence else None
+    )
     context = {
         "user": user, "month": month, "today": reference, "elapsed": elapsed, "days_left": length - elapsed,
-        "daily": daily, "history_days": _history_days(reference=reference, first_day=first_day),
+        "daily": daily, "history_days": history_days,
     }  # fmt: skip
     statuses = []
     for category_id, budget in sorted(current.items(), key=lambda item: (item[0] is not None, item[1].id)):
@@ -150,7 +157,7 @@ def _history_days(*, reference: date, first_day: date | None) -> list[date]:
 
 
 def _status(
-    *, user, budget, extra, spent, members, month, today, elapsed, days_left, daily, history_days
+    *, user, budget, extra, spent, members, month, today, elapsed, days_left, daily, history_days: list[date] | None
 ) -> BudgetStatus:
     def day_cents(day: date) -> int:
         spending = daily.get(day, {})
@@ -160,8 +167,16 @@ def _status(
     burn = forecast.daily_burn_cents(spent=spent, days_elapsed=elapsed)
     projected = spent + burn * days_left
     this_month = {day: day_cents(day) for day in daily if month <= day <= today}
-    history = [day_cents(day) for day in history_days] or list(this_month.values())
-    seed = forecast.simulation_seed(user.pk, month, budget.category_id)
+    adherence = None
+    if history_days is not None:
+        history = [day_cents(day) for day in history_days] or list(this_month.values())
+        adherence = forecast.adherence_probability(
+            spent=spent,
+            budget=limit,
+            history=history,
+            days_left=days_left,
+            seed=forecast.simulation_seed(user.pk, month, budget.category_id),
+        )
     return BudgetStatus(
         budget_id=budget.pk,
         category=budget.category.slug if budget.category_id else None,
@@ -175,8 +190,6 @@ def _status(
         projected_overrun_on=forecast.overrun_date(
             spent=spent, budget=limit, burn=burn, today=today, days_left=days_left, daily=this_month
         ),
-        adherence_probability=forecast.adherence_probability(
-            spent=spent, budget=limit, history=history, days_left=days_left, seed=seed
-        ),
+        adherence_probability=adherence,
         status=forecast.status_for(spent=spent, budget=limit, projected=projected),
     )

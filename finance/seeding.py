@@ -1,18 +1,20 @@
 """Bulk synthetic data for seed_demo (and the benchmarks): batches of people, each batch in one database
-transaction. On PostgreSQL every table is written with COPY (ids reserved from the sequences first, foreign keys
-checked as rows arrive, rows streamed while the next person is drawn); elsewhere with bulk_create. Each batch's
-monthly aggregate is rebuilt set-wise inside the batch. Deliberately not through the per-row services: seeded
+transaction. On PostgreSQL every table is written with COPY (ids reserved from the sequences first, rows streamed
+by a thread while the next person is drawn, optionally several batches at once in worker processes); elsewhere
+with bulk_create. Each batch's monthly aggregate is rebuilt set-wise inside the batch. Deliberately not through the per-row services: seeded
 history needs no undo entries or outbox events, and millions of rows must load in minutes."""
 
 import calendar
+import multiprocessing
 import random
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Model
 from psycopg.copy import QueuedLibpqWriter
 
@@ -69,28 +71,55 @@ def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int,
 
 
 def seed_people(
-    *, count: int, months: int, today: date, seed: int, batch_size: int, on_progress: Callable[[int], None]
+    *,
+    count: int,
+    months: int,
+    today: date,
+    seed: int,
+    batch_size: int,
+    on_progress: Callable[[int], None],
+    jobs: int = 1,
 ) -> dict[str, int]:
     """Create up to `count` synthetic people (user00000@seed.spendwise.local, ...); existing ones are skipped.
 
-    A batch is all or nothing, its monthly totals included, so an interrupted run is finished by running again."""
+    A batch is all or nothing, its monthly totals included, so an interrupted run is finished by running again.
+    With jobs > 1 (PostgreSQL), that many processes write batches side by side, each on its own connection."""
+    batches = [range(start, min(count, start + batch_size)) for start in range(0, count, batch_size)]
+    work = partial(_batch_seed, months=months, today=today, seed=seed)
     created = {"users": 0, "transactions": 0}
-    for start in range(0, count, batch_size):
-        numbers = range(start, min(count, start + batch_size))
-        emails = {number: PERSON_EMAIL.format(number) for number in numbers}
-        existing = set(User.objects.filter(email__in=emails.values()).values_list("email", flat=True))
-        people = [_person_draw(number, email, seed) for number, email in emails.items() if email not in existing]
-        if people:
-            with transaction.atomic():
-                _rows_insert(User, [user for user, _, _ in people])
-                created["transactions"] += _write_people(people, months=months, today=today)
-                monthly_totals_rebuild(user_ids=[user.pk for user, _, _ in people])
-            created["users"] += len(people)
-        on_progress(numbers.stop)
+    done = 0
+    for users, transactions, size in _batches_run(work, batches, jobs):
+        created["users"] += users
+        created["transactions"] += transactions
+        done += size
+        on_progress(done)
     if created["users"] and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the first queries plan for empty tables
             cursor.execute(f"ANALYZE {Transaction._meta.db_table}, {User._meta.db_table}")
     return created
+
+
+def _batches_run(work: Callable, batches: list[range], jobs: int) -> Iterator[tuple[int, int, int]]:
+    if jobs <= 1 or len(batches) <= 1 or connection.vendor != "postgresql":
+        yield from map(work, batches)
+        return
+    connections.close_all()  # a forked process must open its own connection, not share the parent's socket
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap_unordered(work, batches)
+
+
+def _batch_seed(numbers: range, *, months: int, today: date, seed: int) -> tuple[int, int, int]:
+    """One batch of people in one database transaction: (people created, transactions written, batch size)."""
+    emails = {number: PERSON_EMAIL.format(number) for number in numbers}
+    existing = set(User.objects.filter(email__in=emails.values()).values_list("email", flat=True))
+    people = [_person_draw(number, email, seed) for number, email in emails.items() if email not in existing]
+    if not people:
+        return 0, 0, len(numbers)
+    with transaction.atomic():
+        _rows_insert(User, [user for user, _, _ in people])
+        written = _write_people(people, months=months, today=today)
+        monthly_totals_rebuild(user_ids=[user.pk for user, _, _ in people])
+    return len(people), written, len(numbers)
 
 
 def _person_draw(number: int, email: str, seed: int) -> Person:
@@ -101,9 +130,6 @@ def _person_draw(number: int, email: str, seed: int) -> Person:
 
 def _write_people(people: list[Person], *, months: int, today: date) -> int:
     """Everything but the users themselves (already saved) and the monthly totals. Returns transactions written."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # checked as rows stream in, not all at once on commit
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     categories = system_category_ids()
     accounts = {user.pk: _accounts_draw(user, profile, rng) for user, profile, rng in people}
     _rows_insert(Account, [account for mine in accounts.values() for account in mine.values()])

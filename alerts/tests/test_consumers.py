@@ -90,11 +90,24 @@ def test_foreign_origin_is_refused_before_the_handshake(alice_client):
     assert run(scenario) is False
 
 
-def test_missing_origin_is_refused(alice):
+def test_a_program_with_a_bearer_token_needs_no_origin(alice):
     async def scenario():
         socket = WebsocketCommunicator(
             application, URL, headers=[(b"authorization", f"Bearer {jwt_for(alice)}".encode())]
         )
+        connected, _ = await socket.connect()
+        first = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return connected, first
+
+    connected, first = run(scenario)
+    assert connected
+    assert first == {"type": "unread_count", "count": 0}
+
+
+def test_a_session_cookie_without_origin_is_refused(alice_client):
+    async def scenario():
+        socket = WebsocketCommunicator(application, URL, headers=session_headers(alice_client)[1:])
         connected, _ = await socket.connect()
         return connected
 

@@ -13,7 +13,7 @@ from alerts.services import notify
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

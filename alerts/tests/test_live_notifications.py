@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from alerts.services import alert_rule_create
 from finance.services import account_create, budget_create
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 # Generous: this proves the path works on a loaded CI machine; speed is bench/alerts.py's job.
 ARRIVAL_TIMEOUT = 30

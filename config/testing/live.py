@@ -101,8 +101,9 @@ class ServiceProcess:
         self.fail(f"not {what} after {START_TIMEOUT:.0f} s")
 
     def fail(self, why: str) -> None:
+        log = self.log()[-LOG_TAIL_CHARS:]
         self.stop()
-        pytest.fail(f"{self.name} {why}; its log:\n{self.log()[-LOG_TAIL_CHARS:]}", pytrace=False)
+        pytest.fail(f"{self.name} {why}; its log:\n{log}", pytrace=False)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -113,6 +114,7 @@ class ServiceProcess:
                 self.process.kill()
                 self.process.wait()
         self.log_file.close()
+        Path(self.log_file.name).unlink(missing_ok=True)
 
 
 def start_celery_worker(env: dict[str, str] | None = None, concurrency: int = 4) -> ServiceProcess:

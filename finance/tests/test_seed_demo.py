@@ -62,18 +62,18 @@ def amounts_of(email: str) -> list:
 
 
 def test_how_people_are_batched_does_not_change_what_they_get():
-    seed(users=3, months=2, seed=9, batch_size=2)
+    seed(users=3, months=2, seed=9, batch_size=2, jobs=1)
     before = {number: amounts_of(PERSON_EMAIL.format(number)) for number in range(3)}
     User.objects.filter(email__endswith="@seed.spendwise.local").delete()
 
-    out, err = seed(users=3, months=2, seed=9, batch_size=1)
+    out, err = seed(users=3, months=2, seed=9, batch_size=1, jobs=1)
     assert "3 users" in out and "3/3 users" in err
     assert {number: amounts_of(PERSON_EMAIL.format(number)) for number in range(3)} == before
 
 
 @pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
 def test_the_copy_path_writes_whole_people_with_exact_monthly_totals():
-    out, _ = seed(users=3, months=3, batch_size=2)
+    out, _ = seed(users=3, months=3, batch_size=2, jobs=1)  # no worker processes: they would write outside the test transaction
     people = User.objects.filter(email__endswith="@seed.spendwise.local")
     written = re.search(r"(\d+) transactions created", out).group(1)
     assert Transaction.objects.filter(user__in=people).count() == int(written) > 0

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -69,6 +70,12 @@ def test_adherence_resamples_the_users_own_recent_days(alice, checking):
     assert 0 < status.adherence_probability < 1
     again = status_of(selectors.budget_status_for_month(user=alice, month=date(2026, 1, 1)), "groceries")
     assert again.adherence_probability == status.adherence_probability
+
+    quick = status_of(
+        selectors.budget_status_for_month(user=alice, month=date(2026, 1, 1), with_adherence=False), "groceries"
+    )
+    assert quick.adherence_probability is None
+    assert dataclasses.replace(quick, adherence_probability=status.adherence_probability) == status
 
 
 def test_rollover_adds_last_months_unspent_money(alice, checking):

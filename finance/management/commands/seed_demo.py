@@ -1,5 +1,6 @@
 """`manage.py seed_demo --users N --months M`: synthetic people with realistic ledgers."""
 
+import os
 import secrets
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,10 +26,14 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=3, help="Months of history up to today (default 3).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed; the same seed gives the same data.")
         parser.add_argument("--batch-size", type=int, default=250, help="Users generated and written per batch.")
+        parser.add_argument(
+            "--jobs", type=int, default=min(4, os.cpu_count() or 1),
+            help="Processes writing batches side by side on PostgreSQL (default: the CPUs, at most 4).",
+        )  # fmt: skip
 
-    def handle(self, *args, users: int, months: int, seed: int, batch_size: int, **options):
-        if users < 0 or not 1 <= months <= 120 or batch_size < 1:
-            raise CommandError("--users must be >= 0, --months between 1 and 120, --batch-size >= 1.")
+    def handle(self, *args, users: int, months: int, seed: int, batch_size: int, jobs: int, **options):
+        if users < 0 or not 1 <= months <= 120 or batch_size < 1 or jobs < 1:
+            raise CommandError("--users must be >= 0, --months between 1 and 120, --batch-size and --jobs >= 1.")
         today = timezone.now().date()
         demo_password, staff_password = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
         seed_staff_and_demo(
@@ -36,7 +41,7 @@ class Command(BaseCommand):
         )
         progress = ProgressBar(total=users, stream=self.stderr)
         created = seed_people(
-            count=users, months=months, today=today, seed=seed, batch_size=batch_size,
+            count=users, months=months, today=today, seed=seed, batch_size=batch_size, jobs=jobs,
             on_progress=progress.update,
         )  # fmt: skip
         progress.finish()
