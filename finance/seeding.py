@@ -160,18 +160,20 @@ def _accounts_draw(user: User, profile: Profile, rng: random.Random) -> dict[str
 
 def _ledger_rows(user, profile, rng, mine: dict[str, Account], categories, *, months: int, today: date) -> list[tuple]:
     """One person's history as transaction rows; their accounts' balances move with it."""
-    rows = []
+    rows, by_id = [], {account.pk: account for account in mine.values()}
     for month in months_back(today, months):
         last_day = today.day if month == today.replace(day=1) else calendar.monthrange(month.year, month.month)[1]
         for synthetic in month_transactions(rng, profile, month, last_day):
             rows.append(_row(user, synthetic, mine, categories, rng))
             to_account = mine.get(synthetic.to_account) if synthetic.to_account else None
-            account = mine[synthetic.account]
             moves = balance_moves(
-                kind=synthetic.kind, amount=Decimal(synthetic.amount), account=account, to_account=to_account
+                kind=synthetic.kind,
+                amount=Decimal(synthetic.amount),
+                account=mine[synthetic.account],
+                to_account=to_account,
             )
-            for target, (_, change) in zip((account, to_account), moves, strict=False):
-                target.balance += change
+            for account_id, change in moves:
+                by_id[account_id].balance += change
     return rows
 
 
@@ -202,8 +204,7 @@ def _transactions_write(rows: Iterable[tuple]) -> int:
     if connection.vendor == "postgresql":
         return _copy(Transaction._meta.db_table, TRANSACTION_COLUMNS, rows)
     written = 0
-    rows = iter(rows)
-    while chunk := list(islice(rows, CHUNK)):
+    for chunk in _chunks(iter(rows)):
         Transaction.all_objects.bulk_create(
             [Transaction(**dict(zip(TRANSACTION_COLUMNS, row, strict=True))) for row in chunk]
         )
@@ -250,8 +251,8 @@ def _copy(table: str, columns: Iterable[str], rows: Iterable[Iterable]) -> int:
     return written
 
 
-def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
-    while chunk := list(islice(lines, CHUNK)):
+def _chunks(items: Iterator) -> Iterator[list]:
+    while chunk := list(islice(items, CHUNK)):
         yield chunk
 
 

@@ -73,7 +73,8 @@ def test_how_people_are_batched_does_not_change_what_they_get():
 
 @pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
 def test_the_copy_path_writes_whole_people_with_exact_monthly_totals():
-    out, _ = seed(users=3, months=3, batch_size=2, jobs=1)  # no worker processes: they would write outside the test transaction
+    # One process: worker processes would write outside the test transaction.
+    out, _ = seed(users=3, months=3, batch_size=2, jobs=1)
     people = User.objects.filter(email__endswith="@seed.spendwise.local")
     written = re.search(r"(\d+) transactions created", out).group(1)
     assert Transaction.objects.filter(user__in=people).count() == int(written) > 0
