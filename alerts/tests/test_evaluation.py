@@ -1,17 +1,16 @@
 """Evaluation through the real ledger: transactions recorded with finance.services reach the alerts via the outbox."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from freezegun import freeze_time
 
 from alerts.evaluation import evaluate_user, remind_inactive_users
 from alerts.models import AlertRule, Notification
 from alerts.tests.factories import AccountFactory, UserFactory, budget, rule, spend
+from config.testing.concurrency import run_at_once
 from finance import services as finance_services
 
 THRESHOLD_KINDS = ("budget_threshold", "overspend")
@@ -199,24 +198,7 @@ def test_two_concurrent_crossing_transactions_make_one_notification():
     user = UserFactory(timezone="UTC")
     account = AccountFactory(user=user)
     budget(user, "100.00")  # its outbox event gives the user the default rule
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            spend(user, "50.00", account=account)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_at_once(lambda _: spend(user, "50.00", account=account), times=2)
     assert thresholds_seen(user) == [("overspend", "danger", 100)]
 
 
@@ -229,23 +211,6 @@ def test_two_concurrent_evaluations_of_the_same_crossing_notify_once():
     tune(user, enabled=False)
     spend(user, "120.00", account=account)
     tune(user, enabled=True)
-    barrier = threading.Barrier(2)
-    sent, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            sent.extend(evaluate_user(user=user))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    sent = [n for batch in run_at_once(lambda _: evaluate_user(user=user), times=2) for n in batch]
     assert len([n for n in sent if n.kind in THRESHOLD_KINDS]) == 1
     assert thresholds_seen(user) == [("overspend", "danger", 100)]

@@ -1,11 +1,9 @@
 """/api/v1/transactions/sync/: 201 new, 200 seen, consent, validation, concurrency."""
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from config.testing.concurrency import run_at_once
 from finance.models import Transaction
 from users.models import ConsentEvent
 from users.services import consent_set
@@ -87,19 +85,7 @@ def test_concurrent_duplicate_pushes_make_one_row():
     from conftest import api_client_for, make_user
 
     user = make_user("carol@example.com")
-    answers = []
-
-    def send():
-        try:
-            answers.append(push(api_client_for(user)).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = run_at_once(lambda _: push(api_client_for(user)).status_code, times=6)
 
     assert sorted(answers) == [200] * 5 + [201]
     assert Transaction.objects.filter(user=user).count() == 1

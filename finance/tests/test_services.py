@@ -1,6 +1,5 @@
 import contextlib
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from config.testing.concurrency import run_at_once
 from finance import services
 from finance.models import (
     Account,
@@ -337,14 +337,10 @@ def test_concurrent_writers_keep_the_aggregate_and_balance_exact():
     when = datetime(2026, 3, 3, 12, tzinfo=UTC)
 
     def writer(number: int) -> None:
-        try:
-            for step in range(8):
-                record(user, account, f"{number}.{step:02d}", category="dining", occurred_at=when)
-        finally:
-            connection.close()
+        for step in range(8):
+            record(user, account, f"{number + 1}.{step:02d}", category="dining", occurred_at=when)
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(writer, range(1, 7)))
+    run_at_once(writer, times=6)
 
     assert Transaction.objects.filter(user=user).count() == 48
     assert totals_stored(user) == totals_recomputed(user)
