@@ -11,8 +11,6 @@ import json
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from alerts import selectors
-
 # type -> the keys such an event must carry besides "type"
 EVENT_TYPES: dict[str, frozenset[str]] = {
     "notification": frozenset({"notification"}),
@@ -47,11 +45,6 @@ def validate_event(event: dict) -> dict:
     except (TypeError, ValueError) as exc:
         # Catch Decimal/datetime here rather than deep inside the layer's msgpack encoder.
         raise InvalidEventError(f"event is not plain JSON: {exc}")
-
-
-def unread_count(*, user_id: int) -> int:
-    """What the bell shows, for callers that hold only the user's id (after a commit, in a task)."""
-    return selectors.unread_count(user=user_id)
 
 
 def send_event(*, user_id: int, event: dict) -> None:

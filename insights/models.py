@@ -1,4 +1,5 @@
-"""What the insights jobs compute and keep. Only insights.services writes these rows."""
+"""What the insights jobs compute and keep. Only insights.services writes these rows, except the review
+decisions on a Recommendation (approve, reject, override, withdraw), which operators.services records."""
 
 from decimal import Decimal
 

@@ -11,11 +11,11 @@ logger = logging.getLogger(__name__)
 
 
 def _push_unread_count(user_id: int) -> None:
-    from alerts import realtime
+    from alerts import realtime, selectors
 
     try:
         realtime.send_event(
-            user_id=user_id, event={"type": "unread_count", "count": realtime.unread_count(user_id=user_id)}
+            user_id=user_id, event={"type": "unread_count", "count": selectors.unread_count(user=user_id)}
         )
     except Exception:  # the bell catches up on the next page load or reconnect
         logger.warning("unread count not pushed to user %s", user_id, exc_info=True)

@@ -104,6 +104,7 @@ def test_sending_with_nobody_connected_is_not_an_error():
 def test_unread_count_counts_only_the_users_unread_notifications(alice, bob):
     from django.utils import timezone
 
+    from alerts import selectors
     from alerts.models import Notification
 
     Notification.objects.create(user=alice, kind="test", title="one")
@@ -111,5 +112,5 @@ def test_unread_count_counts_only_the_users_unread_notifications(alice, bob):
     Notification.objects.create(user=alice, kind="test", title="seen", read_at=timezone.now())
     Notification.objects.create(user=bob, kind="test", title="bob's")
 
-    assert realtime.unread_count(user_id=alice.pk) == 2
-    assert realtime.unread_count(user_id=bob.pk) == 1
+    assert selectors.unread_count(user=alice) == 2
+    assert selectors.unread_count(user=bob.pk) == 1
