@@ -76,18 +76,14 @@ def test_reject_without_reason_shows_an_error_and_changes_nothing(operator, pend
 
 
 def test_override_from_the_change_page_keeps_the_original(operator, pending):
+    original_title = pending.title
     page_client_for(operator).post(
         decide_url(pending, "override"), {"title": "Kinder title", "body": "", "reason": "tone"}
     )
     pending.refresh_from_db()
-    assert (pending.status, pending.title, pending.original_title) == (
-        "overridden",
-        "Kinder title",
-        pending.original_title,
-    )
-    assert pending.original_title.startswith("Dining is up")
+    assert (pending.status, pending.title, pending.original_title) == ("overridden", "Kinder title", original_title)
     response = page_client_for(operator).get(change_url(pending))
-    assert pending.original_title in response.content.decode()
+    assert original_title in response.content.decode()
 
 
 def test_bulk_approve_action(operator, alice, pending):

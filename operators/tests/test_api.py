@@ -11,18 +11,21 @@ QUEUE = "/api/v1/operator/recommendations/"
     ("method", "path"),
     [
         ("get", QUEUE),
-        ("post", QUEUE + "1/approve/"),
-        ("post", QUEUE + "1/reject/"),
-        ("post", QUEUE + "1/override/"),
+        ("post", QUEUE + "{id}/approve/"),
+        ("post", QUEUE + "{id}/reject/"),
+        ("post", QUEUE + "{id}/override/"),
         ("post", QUEUE + "bulk-approve/"),
         ("get", "/api/v1/operator/dashboard/"),
-        ("get", "/api/v1/operator/users/1/signals/"),
+        ("get", "/api/v1/operator/users/{user}/signals/"),
     ],
 )
 def test_only_staff_may_use_the_operator_api(method, path, anon_api, alice_api, pending):
+    path = path.format(id=pending.id, user=pending.user_id)
     assert getattr(anon_api, method)(path).status_code == 401
     assert getattr(alice_api, method)(path).status_code == 403
+    pending.refresh_from_db()
     assert pending.status == "pending_review"
+    assert not ReviewDecision.objects.exists()
 
 
 def test_queue_lists_oldest_first_with_user_persona_and_signals(staff_api, pending, alice):
