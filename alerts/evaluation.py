@@ -47,8 +47,7 @@ def evaluate_user(
     current = month_start(now, user.timezone)
     if months is not None and current not in months:
         return []  # a back-dated change cannot cross this month's thresholds
-    alert_rule_ensure_default(user=user)
-    rules = list(AlertRule.objects.filter(user=user, enabled=True).select_related("category"))
+    rules = _enabled_rules(user=user)
     if not rules:
         return []
     statuses = [
@@ -77,6 +76,13 @@ def evaluate_user(
                     user=user, rule=rule, status=status, month=current, now=now, known=known, origin=origin
                 )
     return sent
+
+
+def _enabled_rules(*, user) -> list[AlertRule]:
+    rules = list(AlertRule.objects.filter(user=user).select_related("category"))
+    if not rules and alert_rule_ensure_default(user=user):
+        rules = list(AlertRule.objects.filter(user=user).select_related("category"))
+    return [rule for rule in rules if rule.enabled]
 
 
 def _days_of_data(month: date, now: datetime, tz: str) -> int:

@@ -17,12 +17,12 @@ def _months(event) -> list:
     return [parse_month(text) for text in payload.get("months", [])]
 
 
-@register("transaction.changed", "budget.updated")
+@register("transaction.changed", "budget.updated", queue="alerts")
 def evaluate_budgets(event) -> None:
     evaluate_user(user=event.user, months=_months(event), caused_at=event.created_at)
 
 
-@register("transaction.changed", "budget.updated")
+@register("transaction.changed", "budget.updated", queue="alerts")
 def send_ledger_webhooks(event) -> None:
     webhook_events_fan_out(
         user=event.user, event_id=event.id, topic=event.topic, payload=event.payload, occurred_at=event.created_at

@@ -9,8 +9,9 @@ measure, and the server must share this process's DATABASE_URL and SECRET_KEY, s
 the bench creates its users in the database and signs their JWTs itself).
 
 1. Latency, at each concurrency level: that many users, each with an overall budget and
-   a rule whose thresholds sit every 2 %, post expenses of 2 % of the budget one after
-   another; each POST crosses one threshold. Reported: POST to notification on the
+   a rule whose thresholds sit every 2 %, post expenses of 2 % of the budget, back to back
+   (each user waits for the notification, then posts again) or every --interval seconds
+   (an open loop: the pace holds even when answers are late); each POST crosses one threshold. Reported: POST to notification on the
    user's socket, next to the same POST by users with no socket open (same run), and
    the push hop alone (notification row created -> frame on the socket).
 2. Idle sockets: opens --idle sockets to one daphne process, then reports its memory
@@ -22,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import resource
 import signal
 import sys
@@ -165,8 +167,21 @@ async def open_ready(base_url: str, token: str, failures: list):
     return None
 
 
-async def notified_poster(base_url: str, user: BenchUser, socket, posts: int, out: dict) -> None:
-    """Post one after another; each time, wait for the notification it causes."""
+async def schedule(posts: int, interval: float):
+    """When each post starts: back to back (interval 0), or every `interval` seconds from a random offset,
+    whether or not the previous answer came in time. Latency counts from the scheduled start, so a
+    slow answer that delays the next post is not hidden (no coordinated omission)."""
+    start = time.perf_counter() + random.uniform(0, interval)
+    for number in range(posts):
+        planned = start + number * interval
+        wait = planned - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        yield planned if interval else time.perf_counter()
+
+
+async def notified_poster(base_url: str, user: BenchUser, socket, posts: int, interval: float, out: dict) -> None:
+    """Post one after another (see schedule); each time, wait for the notification it causes."""
     arrivals: asyncio.Queue = asyncio.Queue()
 
     async def listen():
@@ -182,10 +197,9 @@ async def notified_poster(base_url: str, user: BenchUser, socket, posts: int, ou
     listener = asyncio.create_task(listen())
     http = HttpConnection(base_url)
     try:
-        for _ in range(posts):
+        async for start in schedule(posts, interval):
             while not arrivals.empty():
                 arrivals.get_nowait()
-            start = time.perf_counter()
             status = await http.post_json("/api/v1/transactions/", expense(user.account_id), user.token)
             out["post"].append(time.perf_counter() - start)
             if status != 201:
@@ -201,11 +215,10 @@ async def notified_poster(base_url: str, user: BenchUser, socket, posts: int, ou
         await socket.close()
 
 
-async def bare_poster(base_url: str, user: BenchUser, posts: int, out: dict) -> None:
+async def bare_poster(base_url: str, user: BenchUser, posts: int, interval: float, out: dict) -> None:
     http = HttpConnection(base_url)
     try:
-        for _ in range(posts):
-            start = time.perf_counter()
+        async for start in schedule(posts, interval):
             status = await http.post_json("/api/v1/transactions/", expense(user.account_id), user.token)
             out["post"].append(time.perf_counter() - start)
             if status != 201:
@@ -214,14 +227,14 @@ async def bare_poster(base_url: str, user: BenchUser, posts: int, out: dict) -> 
         await http.close()
 
 
-async def latency_level(base_url: str, socket_users, bare_users, posts: int, in_flight: int) -> dict:
+async def latency_level(base_url: str, socket_users, bare_users, posts: int, interval: float, in_flight: int) -> dict:
     bare = {"post": [], "errors": []}
-    await asyncio.gather(*(bare_poster(base_url, u, posts, bare) for u in bare_users))
+    await asyncio.gather(*(bare_poster(base_url, u, posts, interval, bare) for u in bare_users))
     await asyncio.sleep(2)  # let the worker finish the bare round's alerts
     live = {"post": [], "notified": [], "push": [], "errors": []}
     sockets = await open_many(base_url, [u.token for u in socket_users], len(socket_users), in_flight, live["errors"])
     ready = [(u, s) for u, s in zip(socket_users, sockets, strict=True) if s is not None]
-    await asyncio.gather(*(notified_poster(base_url, u, s, posts, live) for u, s in ready))
+    await asyncio.gather(*(notified_poster(base_url, u, s, posts, interval, live) for u, s in ready))
     return {"bare": bare, "live": live}
 
 
@@ -375,6 +388,9 @@ def main() -> None:
     parser.add_argument("--pid", type=int, help="with --url: the daphne process to measure")
     parser.add_argument("--levels", default="1,50,200", help="concurrent users per latency round")
     parser.add_argument("--posts", type=int, default=0, help="posts per user (default: enough for ~200 samples)")
+    parser.add_argument(
+        "--interval", type=float, default=0.0, help="seconds between one user's posts (default 0: back to back)"
+    )
     parser.add_argument("--idle", type=int, default=10_000, help="idle sockets to open (0: skip)")
     parser.add_argument("--idle-seconds", type=float, default=15.0)
     parser.add_argument("--in-flight", type=int, default=100, help="handshakes under way at once when opening sockets")
@@ -391,11 +407,12 @@ def main() -> None:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"server {url} (daphne pid {pid or '?'}), {os.cpu_count()} CPUs, load average {load}")
         if not args.skip_latency:
-            print(f"\nPOST -> notification on the socket (ms)\n{LATENCY_HEADER}", flush=True)
+            pace = f"every {args.interval:g} s per user" if args.interval else "back to back"
+            print(f"\nPOST -> notification on the socket (ms), posts {pace}\n{LATENCY_HEADER}", flush=True)
             for level in [int(x) for x in args.levels.split(",") if x]:
                 posts = args.posts or max(3, min(50, 200 // level))
                 users = make_users(level, "live"), make_users(level, "bare")
-                print_latency_row(level, asyncio.run(latency_level(url, *users, posts, args.in_flight)))
+                print_latency_row(level, asyncio.run(latency_level(url, *users, posts, args.interval, args.in_flight)))
         if args.idle:
             tokens = [u.token for u in make_users(100, "idle", with_rules=False)]
             print_idle(asyncio.run(idle_sockets(url, pid, args.idle, tokens, args.idle_seconds, args.in_flight)))

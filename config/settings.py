@@ -92,14 +92,27 @@ TEMPLATES = [
 
 # Database: PostgreSQL through psycopg 3 when DATABASE_URL is set, else a SQLite file.
 _database_url = env_url("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
-# 0 by default: under daphne every request runs in a thread of its own, and persistent
-# connections would pile up per thread until PostgreSQL refuses new clients.
+# PostgreSQL connections come from psycopg's pool (DATABASE_POOL_SIZE per process, shared by
+# every thread: daphne runs each request in a thread of its own). DATABASE_POOL_SIZE=0 turns the
+# pool off; then DATABASE_CONN_MAX_AGE (0 by default: a connection per request) applies.
+_database_pool_size = env_int("DATABASE_POOL_SIZE", 20, minimum=0)
+_database_pool_timeout = env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1)  # seconds to wait for a free connection
 _database_conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 if _database_url:
     try:
         _database = dj_database_url.parse(_database_url, conn_max_age=_database_conn_max_age, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL could not be parsed: {exc}") from None
+    if _database["ENGINE"] == "django.db.backends.postgresql" and _database_pool_size:
+        if _database_conn_max_age:
+            raise ImproperlyConfigured(
+                "DATABASE_CONN_MAX_AGE must be 0 while the connection pool is on; set DATABASE_POOL_SIZE=0 to use it."
+            )
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, _database_pool_size),
+            "max_size": _database_pool_size,
+            "timeout": _database_pool_timeout,
+        }
     DATABASES = {"default": _database}
 else:
     DATABASES = {

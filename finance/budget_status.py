@@ -80,22 +80,24 @@ def _daily_by_category(*, user, start: date, end: date) -> dict[date, dict[int, 
     return daily
 
 
-def _category_members(*, user, category_id: int | None) -> set[int] | None:
-    """A category's budget also covers the user's own sub-categories of it."""
-    if category_id is None:
-        return None
-    children = Category.objects.filter(user=user, parent_id=category_id).values_list("id", flat=True)
-    return {category_id, *children}
+def _children(*, user) -> dict[int, set[int]]:
+    """The user's own sub-categories, by parent: a category's budget also covers them."""
+    children: dict[int, set[int]] = {}
+    for parent_id, child_id in Category.objects.filter(user=user, parent__isnull=False).values_list("parent_id", "id"):
+        children.setdefault(parent_id, set()).add(child_id)
+    return children
 
 
-def _rollover(*, user, budget: Budget, month: date, previous: dict[int | None, Budget], totals: dict) -> int:
-    earlier = previous.get(budget.category_id)
+def _members(children: dict[int, set[int]], category_id: int | None) -> set[int] | None:
+    return None if category_id is None else {category_id, *children.get(category_id, ())}
+
+
+def _rollover(*, user, budget: Budget, month: date, earlier: Budget | None, spent_earlier: int) -> int:
     if not budget.rollover or earlier is None:
         return 0
     if earlier.created_at >= month_bounds(month=month, tz=user.timezone)[0]:
         return 0  # the budget did not exist last month; nothing was left of it
-    members = _category_members(user=user, category_id=budget.category_id)
-    return max(0, _cents(earlier.amount) - _spent(totals, members))
+    return max(0, _cents(earlier.amount) - spent_earlier)
 
 
 def budget_status_for_month(
@@ -119,7 +121,9 @@ def budget_status_for_month(
         return []
     previous = _applicable(budgets, last_month)
     totals = _expense_totals(user=user, month=month)
-    previous_totals = _expense_totals(user=user, month=last_month)
+    rolling = any(budget.rollover for budget in current.values())
+    previous_totals = _expense_totals(user=user, month=last_month) if rolling else {}
+    children = _children(user=user)
     length = days_in_month(month)
     month_end = month + timedelta(days=length - 1)
     if today < month:
@@ -137,8 +141,11 @@ def budget_status_for_month(
     }  # fmt: skip
     statuses = []
     for category_id, budget in sorted(current.items(), key=lambda item: (item[0] is not None, item[1].id)):
-        extra = _rollover(user=user, budget=budget, month=month, previous=previous, totals=previous_totals)
-        members = _category_members(user=user, category_id=category_id)
+        members = _members(children, category_id)
+        extra = _rollover(
+            user=user, budget=budget, month=month, earlier=previous.get(category_id),
+            spent_earlier=_spent(previous_totals, members),
+        )  # fmt: skip
         statuses.append(_status(budget=budget, extra=extra, spent=_spent(totals, members), members=members, **context))
     return statuses
 

@@ -2,8 +2,12 @@
 
 Services call `outbox_emit(...)` inside their `transaction.atomic()`; the event row commits
 with the change or not at all. On commit a relay task is queued; `outbox_sweep` (beat)
-relays anything left behind. Other apps subscribe with `@register("topic")` in their
-`handlers.py` (imported from their AppConfig.ready), so finance imports none of them.
+relays anything left behind. Other apps subscribe with `@register("topic", queue=...)` in
+their `handlers.py` (imported from their AppConfig.ready), so finance imports none of them.
+
+Each queue gets a relay task of its own that runs only that queue's handlers: the alerts
+evaluation (latency-sensitive) never waits behind the insights refresh (batch work). The
+event is processed once every handler on every queue has handled it.
 
 Topics and payloads:
 - "transaction.changed": {"action": create|update|delete|undo|import|sync, "transaction_ids": [...],
@@ -17,6 +21,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from finance.models import OutboxEvent, OutboxHandled
@@ -25,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxEvent], None]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
+_queues: dict[Handler, str] = {}
+DEFAULT_QUEUE = "outbox"
 
 # Give up relaying an event after this many failed attempts; it stays visible in the admin.
 MAX_ATTEMPTS = 10
@@ -32,8 +39,11 @@ MAX_ATTEMPTS = 10
 SWEEP_GRACE = timedelta(seconds=30)
 
 
-def register(*topics: str) -> Callable[[Handler], Handler]:
+def register(*topics: str, queue: str = DEFAULT_QUEUE) -> Callable[[Handler], Handler]:
+    """Subscribe a handler to topics; its relay runs on the Celery `queue`."""
+
     def decorator(handler: Handler) -> Handler:
+        _queues[handler] = queue
         for topic in topics:
             if handler not in _handlers[topic]:
                 _handlers[topic].append(handler)
@@ -42,8 +52,13 @@ def register(*topics: str) -> Callable[[Handler], Handler]:
     return decorator
 
 
-def handlers_for(topic: str) -> list[Handler]:
-    return list(_handlers.get(topic, ()))
+def handlers_for(topic: str, *, queue: str | None = None) -> list[Handler]:
+    """The topic's handlers, in registration order; only those on `queue` when given."""
+    return [h for h in _handlers.get(topic, ()) if queue is None or _queues.get(h, DEFAULT_QUEUE) == queue]
+
+
+def queues_for(topic: str) -> list[str]:
+    return sorted({_queues.get(h, DEFAULT_QUEUE) for h in _handlers.get(topic, ())})
 
 
 def _handler_name(handler: Handler) -> str:
@@ -53,31 +68,32 @@ def _handler_name(handler: Handler) -> str:
 def outbox_emit(*, topic: str, user, payload: dict) -> OutboxEvent:
     """Write an event; call inside the service's atomic block."""
     event = OutboxEvent.objects.create(topic=topic, user=user, payload=payload)
-    transaction.on_commit(lambda: _queue_relay(event.id))
+    transaction.on_commit(lambda: _queue_relays(event.id, topic))
     return event
 
 
-def _queue_relay(event_id: int) -> None:
+def _queue_relays(event_id: int, topic: str) -> None:
     from finance.tasks import outbox_relay
 
-    try:
-        outbox_relay.delay(event_id)
-    except Exception:  # broker down: the sweep relays it later
-        logger.warning("outbox relay for event %s not queued; the sweep will pick it up", event_id, exc_info=True)
+    for queue in queues_for(topic):
+        try:
+            outbox_relay.apply_async((event_id,), {"queue": queue}, queue=queue)
+        except Exception:  # broker down: the sweep relays it later
+            logger.warning("outbox relay of event %s on %s not queued; the sweep will", event_id, queue, exc_info=True)
 
 
-def outbox_relay_event(*, event_id: int) -> bool:
-    """Hand one event to every handler that has not yet handled it. True when all succeeded.
+def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
+    """Hand one event to every handler (on `queue`, when given) that has not yet handled it.
 
-    Each handler runs in its own atomic block together with its OutboxHandled row, so a
-    handler's writes commit exactly once even when two relays race on the same event.
+    True when they all succeeded. Each handler runs in its own atomic block together with its
+    OutboxHandled row, so a handler's writes commit exactly once even when two relays race.
     """
     event = OutboxEvent.objects.filter(id=event_id, processed_at__isnull=True).first()
     if event is None:
         return True
     done = set(OutboxHandled.objects.filter(event=event).values_list("handler", flat=True))
     errors = []
-    for handler in handlers_for(event.topic):
+    for handler in handlers_for(event.topic, queue=queue):
         name = _handler_name(handler)
         if name in done:
             continue
@@ -91,11 +107,13 @@ def outbox_relay_event(*, event_id: int) -> bool:
             logger.exception("outbox handler %s failed on event %s", name, event.id)
             errors.append(f"{name}: {exc.__class__.__name__}: {exc}")
     if errors:
-        OutboxEvent.objects.filter(id=event.id).update(attempts=event.attempts + 1, last_error="\n".join(errors)[:2000])
+        OutboxEvent.objects.filter(id=event.id).update(attempts=F("attempts") + 1, last_error="\n".join(errors)[:2000])
         return False
-    OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True).update(
-        processed_at=timezone.now(), attempts=event.attempts + 1, last_error=""
-    )
+    everyone = {_handler_name(handler) for handler in handlers_for(event.topic)}
+    if queue is None or everyone <= set(OutboxHandled.objects.filter(event=event).values_list("handler", flat=True)):
+        OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True).update(
+            processed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        )
     return True
 
 

@@ -4,8 +4,9 @@ from finance.outbox import outbox_pending_ids, outbox_relay_event
 
 
 @shared_task(queue="outbox", acks_late=True, reject_on_worker_lost=True)
-def outbox_relay(event_id: int) -> None:
-    outbox_relay_event(event_id=event_id)
+def outbox_relay(event_id: int, queue: str | None = None) -> None:
+    """Queued on `queue` itself (see finance.outbox): runs that queue's handlers of the event."""
+    outbox_relay_event(event_id=event_id, queue=queue)
 
 
 @shared_task(queue="outbox")

@@ -15,7 +15,7 @@ from insights.services.daily import daily_spending_refresh
 from insights.services.profiles import profiles_mark_stale
 
 
-@register("transaction.changed")
+@register("transaction.changed", queue="insights")
 def transaction_changed(event) -> None:
     user = event.user
     if user is None:
@@ -27,7 +27,7 @@ def transaction_changed(event) -> None:
     transaction.on_commit(lambda: cache.user_changed(user.pk))
 
 
-@register("budget.updated")
+@register("budget.updated", queue="insights")
 def budget_updated(event) -> None:
     if event.user_id is not None:
         transaction.on_commit(lambda: cache.user_changed(event.user_id))

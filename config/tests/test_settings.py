@@ -34,6 +34,8 @@ SETTINGS_VARIABLES = {
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "DATABASE_CONN_MAX_AGE",
+    "DATABASE_POOL_SIZE",
+    "DATABASE_POOL_TIMEOUT",
     "REDIS_URL",
     "CELERY_BROKER_URL",
     "EMAIL_URL",
@@ -57,6 +59,7 @@ print(json.dumps({
     "database_engine": settings.DATABASES["default"]["ENGINE"],
     "database_conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE", 0),
     "database_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "database_pool": settings.DATABASES["default"].get("OPTIONS", {}).get("pool"),
     "cache": settings.CACHES["default"]["BACKEND"],
     "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "celery_eager": app.conf.task_always_eager,
@@ -104,6 +107,8 @@ def start_up_error(**variables: str) -> str:
         ("TIME_ZONE", "Mars/Base"),
         ("DATABASE_CONN_MAX_AGE", "-1"),
         ("DATABASE_CONN_MAX_AGE", "forever"),
+        ("DATABASE_POOL_SIZE", "-5"),
+        ("DATABASE_POOL_TIMEOUT", "0"),
         ("EMAIL_URL", "smtp://"),
         ("EMAIL_URL", "pigeon://loft"),
         ("CELERY_BROKER_URL", "ftp://broker.example.com/"),
@@ -145,6 +150,7 @@ def test_nothing_set_gives_the_embedded_default():
 def test_the_real_services_are_used_when_configured():
     settings = settings_with(
         DATABASE_URL="postgres://spendwise@db.example.com:5432/spendwise",
+        DATABASE_POOL_SIZE="0",
         DATABASE_CONN_MAX_AGE="120",
         REDIS_URL="redis://cache.example.com:6379/0",
         CELERY_BROKER_URL="redis://cache.example.com:6379/1",
@@ -153,12 +159,33 @@ def test_the_real_services_are_used_when_configured():
     )
     assert settings["database_engine"] == "django.db.backends.postgresql"
     assert settings["database_conn_max_age"] == 120
+    assert settings["database_pool"] is None
     assert settings["database_health_checks"] is True
     assert settings["cache"] == "django_redis.cache.RedisCache"
     assert settings["channel_layer"] == "channels_redis.core.RedisChannelLayer"
     assert settings["celery_eager"] is False
     assert settings["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert settings["TIME_ZONE"] == "Asia/Jakarta"
+
+
+def test_postgresql_connections_come_from_a_pool_by_default():
+    settings = settings_with(DATABASE_URL="postgres://spendwise@db.example.com:5432/spendwise")
+    assert settings["database_pool"] == {"min_size": 2, "max_size": 20, "timeout": 10}
+    assert settings["database_conn_max_age"] == 0
+
+    sized = settings_with(
+        DATABASE_URL="postgres://spendwise@db.example.com:5432/spendwise",
+        DATABASE_POOL_SIZE="50",
+        DATABASE_POOL_TIMEOUT="3",
+    )
+    assert sized["database_pool"] == {"min_size": 2, "max_size": 50, "timeout": 3}
+
+
+def test_a_pool_and_persistent_connections_together_stop_start_up_naming_both():
+    message = start_up_error(
+        DATABASE_URL="postgres://spendwise@db.example.com:5432/spendwise", DATABASE_CONN_MAX_AGE="60"
+    )
+    assert "DATABASE_CONN_MAX_AGE" in message and "DATABASE_POOL_SIZE" in message
 
 
 def test_debug_off_gives_production_safe_defaults():

@@ -61,6 +61,49 @@ def test_the_event_commits_with_the_change_and_is_relayed_once(
     assert received == [event.id]
 
 
+@pytest.fixture
+def on_two_queues():
+    """Two handlers on different queues, like the alerts evaluation and the insights refresh."""
+    seen: dict[str, list[int]] = {"fast": [], "slow": []}
+
+    def fast_listener(event):
+        seen["fast"].append(event.id)
+
+    def slow_listener(event):
+        seen["slow"].append(event.id)
+
+    outbox.register("transaction.changed", queue="alerts")(fast_listener)
+    outbox.register("transaction.changed", queue="insights")(slow_listener)
+    yield seen
+    outbox._handlers["transaction.changed"].remove(fast_listener)
+    outbox._handlers["transaction.changed"].remove(slow_listener)
+
+
+def test_each_queue_relays_only_its_own_handlers_and_the_last_one_completes_the_event(alice, checking, on_two_queues):
+    record(alice, checking, "12.00", category="dining")  # on-commit relays not run: we relay by hand
+    event = OutboxEvent.objects.get()
+    assert {"alerts", "insights"} <= set(outbox.queues_for("transaction.changed"))
+
+    tasks.outbox_relay(event.id, queue="alerts")
+    event.refresh_from_db()
+    assert on_two_queues == {"fast": [event.id], "slow": []}
+    assert event.processed_at is None  # the insights handler has not run yet
+
+    for queue in outbox.queues_for("transaction.changed"):
+        tasks.outbox_relay(event.id, queue=queue)
+    event.refresh_from_db()
+    assert on_two_queues == {"fast": [event.id], "slow": [event.id]}  # nothing ran twice
+    assert event.processed_at is not None
+
+
+def test_on_commit_every_queue_gets_a_relay(alice, checking, on_two_queues, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        record(alice, checking, "12.00", category="dining")
+    event = OutboxEvent.objects.get()
+    assert on_two_queues == {"fast": [event.id], "slow": [event.id]}
+    assert event.processed_at is not None
+
+
 def test_a_rolled_back_change_leaves_no_event_and_relays_nothing(
     alice, checking, received, django_capture_on_commit_callbacks
 ):

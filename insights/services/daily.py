@@ -1,31 +1,52 @@
-"""DailySpending: per user, local day, category and kind, kept current from outbox events and rebuilt nightly."""
+"""DailySpending: per user, local day, category and kind, kept current from outbox events and rebuilt nightly.
 
-from datetime import date, timedelta
+Both paths let the database add up the ledger (one GROUP BY per time zone), so refreshing a
+user's month after a transaction costs one read and one write, whatever the month holds.
+"""
 
-import pandas as pd
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from itertools import islice
+from zoneinfo import ZoneInfo
+
 from django.db import transaction
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from finance.models import Transaction
 from finance.months import month_bounds, next_month
-from insights.analytics.money import cents_to_decimal
 from insights.models import DailySpending
 from insights.selectors.consent import users_consenting
-from insights.selectors.frames import transactions_frame
 
 REBUILD_DAYS = 400
 KINDS = ("expense", "income")
+BATCH = 5000
 
 
-def _rows(frame: pd.DataFrame) -> list[DailySpending]:
-    frame = frame[frame["kind"].isin(KINDS)]
-    totals = frame.groupby(["user_id", "day", "category_id", "kind"], sort=False)["cents"].agg(["sum", "size"])
-    return [
-        DailySpending(user_id=user_id, day=day.date(), category_id=category_id, kind=kind,
-                      total=cents_to_decimal(total), count=count)
-        for (user_id, day, category_id, kind), total, count in zip(
-            totals.index, totals["sum"].tolist(), totals["size"].tolist(), strict=True
-        )
-    ]  # fmt: skip
+def _daily_rows(
+    *, users: QuerySet | list[int], zone: str, start: datetime, end: datetime | None
+) -> Iterator[DailySpending]:
+    """Sums of the live expenses and income of `users` (all in time zone `zone`) from `start` (to `end`), per local day."""
+    live = Transaction.objects.filter(user__in=users, kind__in=KINDS, occurred_at__gte=start)
+    if end is not None:
+        live = live.filter(occurred_at__lt=end)
+    totals = (
+        live.annotate(day=TruncDate("occurred_at", tzinfo=ZoneInfo(zone)))
+        .order_by()
+        .values("user_id", "day", "category_id", "kind")
+        .annotate(total=Sum("amount"), count=Count("id"))
+    )
+    for row in totals.iterator(chunk_size=BATCH):
+        yield DailySpending(**row)
+
+
+def _write(rows: Iterator[DailySpending]) -> int:
+    """bulk_create in batches, so the nightly rebuild never holds every row at once."""
+    written = 0
+    while batch := list(islice(rows, BATCH)):
+        written += len(DailySpending.objects.bulk_create(batch))
+    return written
 
 
 @transaction.atomic
@@ -34,20 +55,21 @@ def daily_spending_refresh(*, user, months: list[date]) -> int:
     written = 0
     for month in sorted(set(months)):
         start, end = month_bounds(month=month, tz=user.timezone)
-        frame = transactions_frame(users=[user.pk], start=start, end=end)
         DailySpending.objects.filter(user=user, day__gte=month, day__lt=next_month(month)).delete()
-        written += len(DailySpending.objects.bulk_create(_rows(frame), batch_size=2000))
+        written += _write(_daily_rows(users=[user.pk], zone=user.timezone, start=start, end=end))
     return written
 
 
 @transaction.atomic
 def daily_spending_rebuild(*, user_ids: list[int] | None = None, days: int = REBUILD_DAYS) -> int:
-    """Nightly: rewrite the last `days` days of every consenting user (one read, bulk writes)."""
-    users = list(users_consenting(user_ids=user_ids).values_list("pk", flat=True))
+    """Nightly: rewrite the last `days` days of every consenting user, one time zone at a time."""
+    users = users_consenting(user_ids=user_ids)
     now = timezone.now()
-    start = now - timedelta(days=days)
-    frame = transactions_frame(users=users, start=start, end=now + timedelta(days=1))
-    first_day = (start + timedelta(days=1)).date()
-    frame = frame[frame["day"] >= pd.Timestamp(first_day)]
+    first_day = (now - timedelta(days=days - 1)).date()
     DailySpending.objects.filter(user__in=users, day__gte=first_day).delete()
-    return len(DailySpending.objects.bulk_create(_rows(frame), batch_size=5000))
+    written = 0
+    for zone in users.order_by().values_list("timezone", flat=True).distinct():
+        in_zone = users.filter(timezone=zone).values("pk")
+        start = datetime.combine(first_day, datetime.min.time(), tzinfo=ZoneInfo(zone))  # local midnight
+        written += _write(_daily_rows(users=in_zone, zone=zone, start=start, end=None))
+    return written
