@@ -330,7 +330,7 @@ async def idle_sockets(
     sockets = await open_many(base_url, tokens, count, in_flight, failures)
     figures["reconnect_s"], figures["reopened"] = time.perf_counter() - started, sum(s is not None for s in sockets)
     await close_many(sockets, in_flight)
-    await asyncio.sleep(5)
+    await asyncio.sleep(8)  # daphne hands memory back a few seconds after a wave of closes (alerts.socket_memory)
     if pid:
         figures["rss_after"] = rss_mib(pid)
     return figures

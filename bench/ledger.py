@@ -191,7 +191,11 @@ def stop(processes) -> None:
             process.wait()
 
 
-def client_loop(*, base_url: str, token: str, account_id: int, rounds: int, results: dict, lock, barrier) -> None:
+def client_loop(
+    *, base_url: str, token: str, account_id: int, rounds: int, interval: float, results: dict, lock, barrier
+) -> None:
+    """Back to back (interval 0), or one request every `interval` seconds from a random offset whether or
+    not the previous answer came in time; then a request's time counts from when it was due."""
     import requests
 
     session = requests.Session()
@@ -200,6 +204,7 @@ def client_loop(*, base_url: str, token: str, account_id: int, rounds: int, resu
     timings: dict[str, list[float]] = {"POST transactions": [], "GET transactions": [], "GET budgets/status": []}
     failures: list[str] = []
     barrier.wait()
+    due = time.perf_counter() + rng.uniform(0, interval)
     for round_number in range(rounds + 1):
         merchant, description, _, typical = rng.choice(SHOPPING_LIST)
         calls = [
@@ -210,7 +215,11 @@ def client_loop(*, base_url: str, token: str, account_id: int, rounds: int, resu
             ("GET budgets/status", "get", "/api/v1/budgets/status/", 200, {}),
         ]  # fmt: skip
         for name, method, path, expected, extra in calls:
-            start = time.perf_counter()
+            if interval:
+                time.sleep(max(0.0, due - time.perf_counter()))
+                start, due = due, due + interval
+            else:
+                start = time.perf_counter()
             response = getattr(session, method)(base_url + path, timeout=60, **extra)
             elapsed = (time.perf_counter() - start) * 1000
             if response.status_code != expected:
@@ -237,6 +246,7 @@ def run_clients(args, urls: list[str]) -> tuple[dict, float]:
                 "token": str(RefreshToken.for_user(user).access_token),
                 "account_id": user.accounts.all()[0].pk,
                 "rounds": args.rounds,
+                "interval": args.interval,
                 "results": results,
                 "lock": lock,
                 "barrier": barrier,
@@ -264,7 +274,8 @@ def report(results: dict, elapsed: float, categorisation: list[float], args) -> 
 
     total = Transaction.all_objects.filter(user__in=bench_users()).count()
     print(f"\n{bench_users().count()} users, {total:,} transactions, {args.clients} clients, {args.servers or 'external'} "
-          f"server(s), {args.rounds} rounds each, PostgreSQL {connection.pg_version // 10000}")  # fmt: skip
+          f"server(s), {args.rounds} rounds each, PostgreSQL {connection.pg_version // 10000}, "
+          f"{f'a request every {args.interval:g} s per client' if args.interval else 'requests back to back'}")  # fmt: skip
     failures = results.pop("failures", [])
     print(f"{'endpoint':<22}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'req/s':>10}")
     for name, values in results.items():
@@ -289,6 +300,9 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20, help="create + list + status per client")
+    parser.add_argument(
+        "--interval", type=float, default=0.0, help="seconds between one client's requests (default 0: back to back)"
+    )
     parser.add_argument("--servers", type=int, default=4, help="daphne processes to start (ignored with --url)")
     parser.add_argument("--port", type=int, default=8701)
     parser.add_argument("--url", help="benchmark a running server instead of starting daphne")

@@ -56,15 +56,18 @@ def categorizer_for(*, user) -> Categorizer:
         for rule in CategorizationRule.objects.filter(user=user)
     ]
     model = learned_model_for(user=user)
-    known_ids = None
-    if model is not None:
-        wanted = [int(key) for key in model.docs]
-        known_ids = frozenset(
-            (Category.objects.filter(user__isnull=True) | Category.objects.filter(user=user))
-            .filter(pk__in=wanted)
-            .values_list("pk", flat=True)
-        )
-    return Categorizer(rules=rules, model=model, system_ids=system_category_ids(), known_ids=known_ids)
+    # One read for both: the system categories by slug, and every category the model may still name.
+    visible = (Category.objects.filter(user__isnull=True) | Category.objects.filter(user=user)).values_list(
+        "pk", "slug", "user_id"
+    )
+    system_ids, known_ids = {}, set()
+    for pk, slug, owner_id in visible:
+        known_ids.add(pk)
+        if owner_id is None:
+            system_ids[slug] = pk
+    return Categorizer(
+        rules=rules, model=model, system_ids=system_ids, known_ids=frozenset(known_ids) if model else None
+    )
 
 
 def model_teach(*, user, lessons: list[tuple[str, str, int, int]]) -> None:
