@@ -45,9 +45,6 @@ for name, value in {
     "JWT_ACCESS_MINUTES": "240",
     "THROTTLE_USER": "100000/min",
     "LOG_LEVEL": "WARNING",
-    # Under ASGI every request runs in a thread of its own: persistent connections would pile
-    # up (one per thread) past PostgreSQL's max_connections. Django's advice: 0, or a pooler.
-    "DATABASE_CONN_MAX_AGE": "0",
 }.items():
     os.environ.setdefault(name, value)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -376,7 +373,7 @@ def migrate_if_needed() -> None:
 def start_services():
     env = service_env()
     passed_on = ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "JWT_ACCESS_MINUTES", "THROTTLE_USER", "LOG_LEVEL")
-    env.update({name: os.environ[name] for name in (*passed_on, "DATABASE_CONN_MAX_AGE")})
+    env.update({name: os.environ[name] for name in passed_on})
     worker = start_celery_worker(env, concurrency=8)
     server, url = start_daphne(env, backlog=4096)
     return [worker, server], url, server.process.pid

@@ -144,8 +144,6 @@ def start_servers(args) -> tuple[list[str], list[subprocess.Popen]]:
         "THROTTLE_USER": "1000000/min",
         "JWT_ACCESS_MINUTES": "240",
         "LOG_LEVEL": "WARNING",
-        # Under ASGI each request runs in its own thread, so persistent connections pile up; Django's advice.
-        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "0"),
         # Production shape: a broker queues the outbox relay (nothing consumes it during the run),
         # Redis holds the cache; without them Celery would run every handler inside the request.
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", args.redis),
