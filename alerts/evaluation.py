@@ -79,9 +79,10 @@ def evaluate_user(
 
 
 def _enabled_rules(*, user) -> list[AlertRule]:
-    rules = list(AlertRule.objects.filter(user=user).select_related("category"))
+    """The user's enabled rules; a user who never set up alerts first gets the default one."""
+    rules = AlertRule.objects.filter(user=user).select_related("category")
     if not rules and alert_rule_ensure_default(user=user):
-        rules = list(AlertRule.objects.filter(user=user).select_related("category"))
+        rules = rules.all()  # a fresh read: the first one found nothing
     return [rule for rule in rules if rule.enabled]
 
 

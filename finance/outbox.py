@@ -54,11 +54,11 @@ def register(*topics: str, queue: str = DEFAULT_QUEUE) -> Callable[[Handler], Ha
 
 def handlers_for(topic: str, *, queue: str | None = None) -> list[Handler]:
     """The topic's handlers, in registration order; only those on `queue` when given."""
-    return [h for h in _handlers.get(topic, ()) if queue is None or _queues.get(h, DEFAULT_QUEUE) == queue]
+    return [h for h in _handlers.get(topic, ()) if queue is None or _queues[h] == queue]
 
 
 def queues_for(topic: str) -> list[str]:
-    return sorted({_queues.get(h, DEFAULT_QUEUE) for h in _handlers.get(topic, ())})
+    return sorted({_queues[h] for h in _handlers.get(topic, ())})
 
 
 def _handler_name(handler: Handler) -> str:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from finance.categorization import Categorizer, InvalidPatternError, NaiveBayes, rule_build
 from finance.models import CategorizationRule, Category, LearnedCategorizer, RuleField, RuleOperator
+from finance.selectors import categories_for_user
 from finance.services.validation import Errors, check, text_clean, user_category
 
 # Parsed models of recently active users, keyed by user id: (version, model). Per process.
@@ -57,11 +58,8 @@ def categorizer_for(*, user) -> Categorizer:
     ]
     model = learned_model_for(user=user)
     # One read for both: the system categories by slug, and every category the model may still name.
-    visible = (Category.objects.filter(user__isnull=True) | Category.objects.filter(user=user)).values_list(
-        "pk", "slug", "user_id"
-    )
     system_ids, known_ids = {}, set()
-    for pk, slug, owner_id in visible:
+    for pk, slug, owner_id in categories_for_user(user=user).values_list("pk", "slug", "user_id"):
         known_ids.add(pk)
         if owner_id is None:
             system_ids[slug] = pk

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from finance.models import MAX_AMOUNT, Account, Category, Tag
+from finance.selectors import categories_for_user
 from users.currencies import MINOR_UNITS
 
 CENT = Decimal("0.01")
@@ -67,7 +68,7 @@ def user_account(*, user, value) -> Account:
 
 def user_category(*, user, value) -> Category:
     """A system category or the user's own, given as a Category, a slug or an id."""
-    query = Category.objects.filter(user__isnull=True) | Category.objects.filter(user=user)
+    query = categories_for_user(user=user)
     try:
         if isinstance(value, Category):
             return query.get(pk=value.pk)
