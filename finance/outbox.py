@@ -7,7 +7,10 @@ their `handlers.py` (imported from their AppConfig.ready), so finance imports no
 
 Each queue gets a relay task of its own that runs only that queue's handlers: the alerts
 evaluation (latency-sensitive) never waits behind the insights refresh (batch work). The
-event is processed once every handler on every queue has handled it.
+queues are relayed in the order their handlers registered (INSTALLED_APPS order: alerts
+before insights). The request queues only the first relay, which hands on to the next queue
+when its handlers are done, so a write costs one broker publish however many queues listen.
+The event is processed once every handler on every queue has handled it.
 
 Topics and payloads:
 - "transaction.changed": {"action": create|update|delete|undo|import|sync, "transaction_ids": [...],
@@ -58,7 +61,8 @@ def handlers_for(topic: str, *, queue: str | None = None) -> list[Handler]:
 
 
 def queues_for(topic: str) -> list[str]:
-    return sorted({_queues[h] for h in _handlers.get(topic, ())})
+    """The queues with handlers of the topic, in the order they first registered one."""
+    return list(dict.fromkeys(_queues[h] for h in _handlers.get(topic, ())))
 
 
 def _handler_name(handler: Handler) -> str:
@@ -68,18 +72,21 @@ def _handler_name(handler: Handler) -> str:
 def outbox_emit(*, topic: str, user, payload: dict) -> OutboxEvent:
     """Write an event; call inside the service's atomic block."""
     event = OutboxEvent.objects.create(topic=topic, user=user, payload=payload)
-    transaction.on_commit(lambda: _queue_relays(event.id, topic))
+    transaction.on_commit(lambda: outbox_relay_queue(event_id=event.id, queues=queues_for(topic)))
     return event
 
 
-def _queue_relays(event_id: int, topic: str) -> None:
+def outbox_relay_queue(*, event_id: int, queues: list[str]) -> None:
+    """Queue the relay of the first queue; it queues the next one when its handlers are done."""
+    if not queues:
+        return
     from finance.tasks import outbox_relay
 
-    for queue in queues_for(topic):
-        try:
-            outbox_relay.apply_async((event_id,), {"queue": queue}, queue=queue)
-        except Exception:  # broker down: the sweep relays it later
-            logger.warning("outbox relay of event %s on %s not queued; the sweep will", event_id, queue, exc_info=True)
+    first, rest = queues[0], queues[1:]
+    try:
+        outbox_relay.apply_async((event_id,), {"queue": first, "then": rest}, queue=first)
+    except Exception:  # broker down: the sweep relays it later
+        logger.warning("outbox relay of event %s on %s not queued; the sweep will", event_id, first, exc_info=True)
 
 
 def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:

@@ -103,7 +103,10 @@ def _batches_run(work: Callable, batches: list[range], jobs: int) -> Iterator[tu
     if jobs <= 1 or len(batches) <= 1 or connection.vendor != "postgresql":
         yield from map(work, batches)
         return
-    connections.close_all()  # a forked process must open its own connection, not share the parent's socket
+    # A forked process must open its own connections, not share the parent's sockets: close them,
+    # and the pool too (its idle connections and threads would otherwise be inherited).
+    connections.close_all()
+    connection.close_pool()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         yield from pool.imap_unordered(work, batches)
 

@@ -1,12 +1,14 @@
 from celery import shared_task
 
-from finance.outbox import outbox_pending_ids, outbox_relay_event
+from finance.outbox import outbox_pending_ids, outbox_relay_event, outbox_relay_queue
 
 
 @shared_task(queue="outbox", acks_late=True, reject_on_worker_lost=True)
-def outbox_relay(event_id: int, queue: str | None = None) -> None:
-    """Queued on `queue` itself (see finance.outbox): runs that queue's handlers of the event."""
+def outbox_relay(event_id: int, queue: str | None = None, then: list[str] | None = None) -> None:
+    """Queued on `queue` itself (see finance.outbox): runs that queue's handlers of the event,
+    then hands the event on to the next queue of `then`."""
     outbox_relay_event(event_id=event_id, queue=queue)
+    outbox_relay_queue(event_id=event_id, queues=then or [])
 
 
 @shared_task(queue="outbox")

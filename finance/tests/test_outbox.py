@@ -64,13 +64,15 @@ def test_the_event_commits_with_the_change_and_is_relayed_once(
 @pytest.fixture
 def on_two_queues():
     """Two handlers on different queues, like the alerts evaluation and the insights refresh."""
-    seen: dict[str, list[int]] = {"fast": [], "slow": []}
+    seen: dict[str, list] = {"fast": [], "slow": [], "order": []}
 
     def fast_listener(event):
         seen["fast"].append(event.id)
+        seen["order"].append("alerts")
 
     def slow_listener(event):
         seen["slow"].append(event.id)
+        seen["order"].append("insights")
 
     outbox.register("transaction.changed", queue="alerts")(fast_listener)
     outbox.register("transaction.changed", queue="insights")(slow_listener)
@@ -86,21 +88,38 @@ def test_each_queue_relays_only_its_own_handlers_and_the_last_one_completes_the_
 
     tasks.outbox_relay(event.id, queue="alerts")
     event.refresh_from_db()
-    assert on_two_queues == {"fast": [event.id], "slow": []}
+    assert on_two_queues["fast"] == [event.id] and on_two_queues["slow"] == []
     assert event.processed_at is None  # the insights handler has not run yet
 
     for queue in outbox.queues_for("transaction.changed"):
         tasks.outbox_relay(event.id, queue=queue)
     event.refresh_from_db()
-    assert on_two_queues == {"fast": [event.id], "slow": [event.id]}  # nothing ran twice
+    assert on_two_queues["fast"] == [event.id] and on_two_queues["slow"] == [event.id]  # nothing ran twice
     assert event.processed_at is not None
 
 
-def test_on_commit_every_queue_gets_a_relay(alice, checking, on_two_queues, django_capture_on_commit_callbacks):
+def test_the_alerts_queue_is_relayed_first():
+    queues = outbox.queues_for("transaction.changed")
+    assert queues[:2] == ["alerts", "insights"]
+
+
+def test_a_relay_hands_the_event_on_to_the_next_queue(alice, checking, on_two_queues):
+    record(alice, checking, "12.00", category="dining")  # on-commit relays not run: we relay by hand
+    event = OutboxEvent.objects.get()
+
+    tasks.outbox_relay(event.id, queue="alerts", then=["insights"])  # Celery runs the next one eagerly here
+    assert on_two_queues["order"] == ["alerts", "insights"]
+    event.refresh_from_db()
+    assert event.processed_at is not None
+
+
+def test_on_commit_the_relay_reaches_every_queue_in_order(
+    alice, checking, on_two_queues, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         record(alice, checking, "12.00", category="dining")
     event = OutboxEvent.objects.get()
-    assert on_two_queues == {"fast": [event.id], "slow": [event.id]}
+    assert on_two_queues == {"fast": [event.id], "slow": [event.id], "order": ["alerts", "insights"]}
     assert event.processed_at is not None
 
 

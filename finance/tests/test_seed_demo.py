@@ -85,3 +85,15 @@ def test_the_copy_path_writes_whole_people_with_exact_monthly_totals():
         card = Account.objects.get(user=person, kind="credit")
         assert card.liability.last_statement_balance == max(card.balance, 0)
         assert Transaction.objects.filter(user=person, account=card).exists()
+
+
+@pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_each_write_their_own_batches():
+    out, err = seed(users=4, months=2, batch_size=1, jobs=2)
+    assert "4/4 users" in err
+    people = User.objects.filter(email__endswith="@seed.spendwise.local")
+    assert people.count() == 4
+    for person in people:
+        assert totals_stored(person) == totals_recomputed(person)
+        assert Transaction.objects.filter(user=person).exists()
