@@ -38,10 +38,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "unread_count", "count": count})
 
     async def disconnect(self, code):
-        if self.counted:
-            sockets.closed()
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        try:
+            if self.group is not None:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+        finally:
+            if self.counted:
+                sockets.closed()  # only now: a socket waiting for a Redis connection still holds its memory
 
     @classmethod
     async def decode_json(cls, text_data):

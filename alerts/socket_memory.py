@@ -1,9 +1,15 @@
 """Give memory back to the system after a wave of sockets closes (a deploy, a network blip).
 
-Thousands of idle sockets cost a few dozen KiB each. When they close, Python frees the objects
-but glibc's allocator keeps the pages, so daphne would stay at its peak size for good. Once the
-open sockets of this process fall to half their peak, a collection and `malloc_trim` run a few
-seconds later (once per wave), and the process shrinks back towards its size before the wave.
+Thousands of idle sockets cost about 40 KiB each. When they close, daphne's protocol objects sit in
+reference cycles until a full collection, which an idle process may not run for a long time, and
+the allocator keeps the freed pages. Once the open sockets of this process have fallen to half
+their peak and the closes have stopped (daphne lets go of a closed socket a second or so after
+it), a collection and glibc's `malloc_trim` hand the free pages back (once per wave).
+
+This needs daphne on the C allocator (`PYTHONMALLOC=malloc`, as scripts/run.sh starts it):
+pymalloc keeps a whole 1 MiB arena while any object in it lives, and the few objects a wave leaves
+behind (a connection added to a pool, a cache entry) pinned most of the wave's arenas, so the
+process stayed at about 80 % of its peak however much was freed.
 """
 
 import asyncio
@@ -16,7 +22,10 @@ logger = logging.getLogger(__name__)
 
 # Below this many sockets a wave is not worth a trim (a few MiB at most).
 WAVE_MINIMUM = 500
-TRIM_AFTER_SECONDS = 2.0
+# Checked every SETTLE_SECONDS once a wave has fallen to half: fewer closes than SETTLED_CLOSES since the
+# last check means it is over (daphne drops a closed socket's objects about a second after its close).
+SETTLE_SECONDS = 2.0
+SETTLED_CLOSES = WAVE_MINIMUM // 10
 
 
 def _load_malloc_trim():
@@ -31,11 +40,12 @@ _malloc_trim = _load_malloc_trim()
 
 
 class SocketMemory:
-    """Counts this process's open sockets and trims once they fall to half their peak."""
+    """Counts this process's open sockets and trims once a wave of closes is over."""
 
     def __init__(self):
         self.open = 0
         self.peak = 0
+        self.closes_since_check = 0
         self.trim_scheduled = False
 
     def opened(self) -> None:
@@ -44,9 +54,20 @@ class SocketMemory:
 
     def closed(self) -> None:
         self.open = max(0, self.open - 1)
+        self.closes_since_check += 1
         if self.peak >= WAVE_MINIMUM and self.open <= self.peak // 2 and not self.trim_scheduled:
             self.trim_scheduled = True
-            asyncio.get_running_loop().call_later(TRIM_AFTER_SECONDS, self.trim)
+            self._check_later()
+
+    def _check_later(self) -> None:
+        self.closes_since_check = 0
+        asyncio.get_running_loop().call_later(SETTLE_SECONDS, self._trim_once_settled)
+
+    def _trim_once_settled(self) -> None:
+        if self.closes_since_check >= SETTLED_CLOSES:
+            self._check_later()
+        else:
+            self.trim()
 
     def trim(self) -> None:
         gc.collect()

@@ -375,7 +375,7 @@ def start_services():
     passed_on = ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "JWT_ACCESS_MINUTES", "THROTTLE_USER", "LOG_LEVEL")
     env.update({name: os.environ[name] for name in passed_on})
     worker = start_celery_worker(env, concurrency=8)
-    server, url = start_daphne(env, backlog=4096)
+    server, url = start_daphne(dict(env, PYTHONMALLOC="malloc"), backlog=4096)  # as scripts/run.sh starts it
     return [worker, server], url, server.process.pid
 
 

@@ -138,15 +138,16 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py fails (rather than waits) past its pool size of 100: a burst of sockets
-            # reconnecting after a deploy needs more. Its read timeout (5 s) must outlast the
-            # layer's 5 s blocking receive, or a slow reply kills a socket. REDIS_URL options win.
+            "BACKEND": "alerts.channel_layer.BoundedRedisChannelLayer",
+            # Past CHANNEL_LAYER_MAX_CONNECTIONS a command waits for a free connection instead of
+            # opening more (alerts/channel_layer.py); at least 2, as the layer's blocking receive
+            # holds one for up to 5 s. The read timeout must outlast that receive (redis-py's 5 s
+            # default raced it), or a slow reply kills a socket. REDIS_URL options win.
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
-                        "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000, minimum=1),
+                        "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 100, minimum=2),
                         "socket_timeout": 30,
                     }
                 ],

@@ -33,7 +33,8 @@ if [ -n "${CELERY_BROKER_URL:-}" ]; then
     celery -A config beat --loglevel "${CELERY_LOG_LEVEL:-INFO}" &
     running+=($!)
 fi
-daphne -b 127.0.0.1 -p 8000 config.asgi:application &
+# The C allocator, so memory comes back after a wave of WebSockets closes (alerts/socket_memory.py).
+PYTHONMALLOC=malloc daphne -b 127.0.0.1 -p 8000 config.asgi:application &
 running+=($!)
 echo "Spendwise is starting on http://127.0.0.1:8000/ (Ctrl-C stops it)"
 wait -n

@@ -1,31 +1,71 @@
 import asyncio
+import logging
+
+import pytest
 
 from alerts import socket_memory
-from alerts.socket_memory import WAVE_MINIMUM, SocketMemory
+from alerts.socket_memory import SETTLED_CLOSES, WAVE_MINIMUM, SocketMemory
+
+SETTLE = 0.05
 
 
-def run_wave(monkeypatch, *, opened: int, closed: int) -> SocketMemory:
-    monkeypatch.setattr(socket_memory, "TRIM_AFTER_SECONDS", 0.01)
-    memory = SocketMemory()
+@pytest.fixture
+def memory(monkeypatch, caplog):
+    monkeypatch.setattr(socket_memory, "SETTLE_SECONDS", SETTLE)
+    caplog.set_level(logging.INFO, logger=socket_memory.__name__)
+    return SocketMemory()
 
+
+def trims(caplog) -> int:
+    return sum("returned memory" in record.getMessage() for record in caplog.records)
+
+
+def open_sockets(memory: SocketMemory, count: int) -> None:
+    for _ in range(count):
+        memory.opened()
+
+
+def close_sockets(memory: SocketMemory, count: int) -> None:
+    for _ in range(count):
+        memory.closed()
+
+
+def test_memory_is_returned_once_a_wave_of_closes_is_over(memory, caplog):
     async def wave():
-        for _ in range(opened):
-            memory.opened()
-        for _ in range(closed):
-            memory.closed()
-        await asyncio.sleep(0.1)
+        open_sockets(memory, 2 * WAVE_MINIMUM)
+        close_sockets(memory, 2 * WAVE_MINIMUM - 10)
+        await asyncio.sleep(4 * SETTLE)
 
     asyncio.run(wave())
-    return memory
+    assert trims(caplog) == 1
+    # the next wave is measured from what is still open
+    assert (memory.open, memory.peak) == (10, 10)
 
 
-def test_memory_is_trimmed_once_half_of_a_wave_of_sockets_has_closed(monkeypatch):
-    memory = run_wave(monkeypatch, opened=2 * WAVE_MINIMUM, closed=2 * WAVE_MINIMUM - 10)
-    # the trim ran: the next wave is measured from what is still open
-    assert (memory.open, memory.trim_scheduled) == (10, False)
-    assert memory.peak == 10
+def test_memory_is_not_returned_while_sockets_are_still_closing(memory, caplog):
+    """A trim in the middle of the wave would miss the sockets that close after it."""
+
+    async def wave():
+        open_sockets(memory, 2 * WAVE_MINIMUM)
+        close_sockets(memory, WAVE_MINIMUM)  # half the peak: from now on the wave is watched
+        for _ in range(8):
+            await asyncio.sleep(SETTLE / 3)
+            close_sockets(memory, SETTLED_CLOSES)
+        still_closing = trims(caplog)
+        await asyncio.sleep(4 * SETTLE)
+        return still_closing
+
+    assert asyncio.run(wave()) == 0
+    assert trims(caplog) == 1
+    assert memory.peak == memory.open == WAVE_MINIMUM - 8 * SETTLED_CLOSES
 
 
-def test_a_few_sockets_coming_and_going_never_trigger_a_trim(monkeypatch):
-    memory = run_wave(monkeypatch, opened=WAVE_MINIMUM - 1, closed=WAVE_MINIMUM - 1)
-    assert (memory.open, memory.peak, memory.trim_scheduled) == (0, WAVE_MINIMUM - 1, False)
+def test_a_few_sockets_coming_and_going_never_trigger_a_trim(memory, caplog):
+    async def wave():
+        open_sockets(memory, WAVE_MINIMUM - 1)
+        close_sockets(memory, WAVE_MINIMUM - 1)
+        await asyncio.sleep(4 * SETTLE)
+
+    asyncio.run(wave())
+    assert trims(caplog) == 0
+    assert (memory.open, memory.peak) == (0, WAVE_MINIMUM - 1)

@@ -37,6 +37,7 @@ SETTINGS_VARIABLES = {
     "DATABASE_POOL_SIZE",
     "DATABASE_POOL_TIMEOUT",
     "REDIS_URL",
+    "CHANNEL_LAYER_MAX_CONNECTIONS",
     "CELERY_BROKER_URL",
     "EMAIL_URL",
     "SECURE_SSL_REDIRECT",
@@ -62,6 +63,7 @@ print(json.dumps({
     "database_pool": settings.DATABASES["default"].get("OPTIONS", {}).get("pool"),
     "cache": settings.CACHES["default"]["BACKEND"],
     "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "channel_layer_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
     "celery_eager": app.conf.task_always_eager,
     "email": settings.EMAIL_BACKEND,
     "TIME_ZONE": settings.TIME_ZONE,
@@ -162,10 +164,19 @@ def test_the_real_services_are_used_when_configured():
     assert settings["database_pool"] is None
     assert settings["database_health_checks"] is True
     assert settings["cache"] == "django_redis.cache.RedisCache"
-    assert settings["channel_layer"] == "channels_redis.core.RedisChannelLayer"
+    assert settings["channel_layer"] == "alerts.channel_layer.BoundedRedisChannelLayer"
     assert settings["celery_eager"] is False
     assert settings["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert settings["TIME_ZONE"] == "Asia/Jakarta"
+
+
+def test_the_channel_layer_keeps_to_a_bounded_number_of_redis_connections():
+    redis = {"REDIS_URL": "redis://cache.example.com:6379/0"}
+    assert settings_with(**redis)["channel_layer_hosts"][0]["max_connections"] == 100
+    sized = settings_with(**redis, CHANNEL_LAYER_MAX_CONNECTIONS="40")
+    assert sized["channel_layer_hosts"][0]["max_connections"] == 40
+    # the layer's blocking receive holds one connection, so one alone would starve the sockets
+    assert "CHANNEL_LAYER_MAX_CONNECTIONS" in start_up_error(**redis, CHANNEL_LAYER_MAX_CONNECTIONS="1")
 
 
 def test_postgresql_connections_come_from_a_pool_by_default():
