@@ -8,7 +8,7 @@ UPDATE, never read-then-write, so concurrent evaluations notify once.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +24,20 @@ from alerts.rules import (
 )
 from alerts.services import alert_rule_ensure_default, notify
 from finance.months import format_month, month_start
+
+# The first key of the PostgreSQL advisory locks that let one user's evaluations take turns.
+EVALUATION_LOCK_SPACE = 0x616C7274  # "alrt"
+
+
+def evaluation_turn(*, user_id: int) -> None:
+    """Wait until no other evaluation of this user is under way; held until the caller's transaction ends.
+
+    Concurrent evaluations of one user claim the same threshold rows and would queue on their row
+    locks anyway, each after reading a state that the other is about to change. On SQLite writes
+    take turns already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVALUATION_LOCK_SPACE, user_id % 2**31])
 
 
 def money(amount, currency: str) -> str:
@@ -174,8 +188,8 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
         projected_overrun_on=status.projected_overrun_on,
         days_of_data=_days_of_data(month, now, user.timezone),
     )
-    if alert is None:
-        return None  # once per month and category is the dedup key's job (a unique constraint)
+    if alert is None or Notification.objects.filter(user=user, dedup_key=dedup_key).exists():
+        return None  # once per month and category; under a race the dedup key's unique constraint decides
     label = _label(status.category)
     around = f" around {date_format(alert.overrun_on, 'j F')}" if alert.overrun_on else " by the end of the month"
     body = (

@@ -65,6 +65,19 @@ def queues_for(topic: str) -> list[str]:
     return list(dict.fromkeys(_queues[h] for h in _handlers.get(topic, ())))
 
 
+def outbox_pending_after(*, event: OutboxEvent, handler: Handler) -> list[OutboxEvent]:
+    """The same user's later events, of the handler's topics, that it has not handled yet; oldest first.
+
+    For handlers that read the user's current state rather than the event's own rows: one of
+    them may leave an event to a later one, which will see this change too."""
+    topics = [topic for topic, handlers in _handlers.items() if handler in handlers]
+    return list(
+        OutboxEvent.objects.filter(user_id=event.user_id, id__gt=event.id, topic__in=topics, processed_at__isnull=True)
+        .exclude(handled__handler=_handler_name(handler))
+        .order_by("id")
+    )
+
+
 def _handler_name(handler: Handler) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
 
