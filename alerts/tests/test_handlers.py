@@ -148,11 +148,14 @@ def test_evaluations_of_one_user_take_turns_but_not_other_users():
     holding, done = threading.Event(), threading.Event()
 
     def evaluation(user, hold: bool):
-        with transaction.atomic():
-            evaluation_turn(user_id=user.pk)
-            if hold:
-                holding.set()
-                done.wait(10)
+        try:
+            with transaction.atomic():
+                evaluation_turn(user_id=user.pk)
+                if hold:
+                    holding.set()
+                    done.wait(10)
+        finally:
+            connection.close()  # each thread's own connection, so the test database can be flushed
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         first = pool.submit(evaluation, alice, True)
