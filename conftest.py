@@ -39,10 +39,14 @@ def _tasks_run_eagerly():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters and cached reads must not leak between tests."""
+    """Throttle counters and cached reads must not leak between tests (user ids repeat on SQLite)."""
+    from finance.services.rules import categorizer_cache_clear
+
     cache.clear()
+    categorizer_cache_clear()
     yield
     cache.clear()
+    categorizer_cache_clear()
 
 
 def make_user(email: str, **fields) -> User:

@@ -124,7 +124,7 @@ class TransactionForm(forms.Form):
             "merchant": transaction.merchant,
             "description": transaction.description,
             "category": transaction.category.slug,
-            "tags": ", ".join(tag.name for tag in transaction.tags.all()),
+            "tags": ", ".join(transaction.tag_names),
         }
 
 

@@ -19,6 +19,7 @@ from finance.models import (
     Transaction,
     TransactionKind,
     UndoEntry,
+    tags_prefetch,
 )
 from finance.months import as_zone, day_bounds, month_bounds, parse_month
 
@@ -144,8 +145,8 @@ def transactions_for_user(*, user, filters: dict | None = None) -> QuerySet[Tran
     if "max_amount" in filters:
         rows = rows.filter(amount__lte=_amount_filter(filters["max_amount"], "max_amount"))
     return (
-        rows.select_related("account", "to_account", "category")
-        .prefetch_related("tags")
+        rows.select_related("category")  # the accounts are shown by id
+        .prefetch_related(tags_prefetch())
         .order_by("-occurred_at", "-id")
     )
 

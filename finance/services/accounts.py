@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from finance.models import Account, AccountKind, Category, Transaction, TransactionKind
+from finance.services.rules import categorizer_changed
 from finance.services.validation import Errors, check, currency_clean, money_clean, text_clean, user_category
 
 ACCOUNT_FIELDS = ("name", "kind", "currency", "balance", "credit_limit", "external_id")
@@ -130,4 +131,6 @@ def category_create(*, user, name: str, slug: str | None = None, parent=None) ->
         errors.add("slug", f"You already have a category '{slug}'.")
     parent_category = check(errors, "parent", user_category, user=user, value=parent) if parent is not None else None
     errors.raise_if_any()
-    return Category.objects.create(user=user, name=name, slug=slug, parent=parent_category)
+    category = Category.objects.create(user=user, name=name, slug=slug, parent=parent_category)
+    categorizer_changed(user=user)  # the categoriser may now answer with it
+    return category

@@ -1,50 +1,56 @@
 """Categorisation rules, and loading/teaching the per-user categoriser (finance.categorization is the pure core)."""
 
+import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
-from finance.categorization import Categorizer, InvalidPatternError, NaiveBayes, rule_build
+from finance.categorization import Categorizer, Decision, InvalidPatternError, NaiveBayes, rule_build
 from finance.models import CategorizationRule, Category, LearnedCategorizer, RuleField, RuleOperator
 from finance.selectors import categories_for_user
 from finance.services.validation import Errors, check, text_clean, user_category
 
-# Parsed models of recently active users, keyed by user id: (version, model). Per process.
-_MODEL_CACHE: OrderedDict[int, tuple[int, NaiveBayes]] = OrderedDict()
-MODEL_CACHE_SIZE = 256
+# Recently active users' categorisers, keyed by user id. Per process; the version says when one is stale.
+_CACHE: OrderedDict[int, "UserCategorizer"] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 256
 RULE_FIELDS = ("field", "operator", "value", "category", "priority")
+
+
+@dataclass(frozen=True)
+class UserCategorizer:
+    """One user's Categorizer, with the categories it may answer with, so a decision needs no further read.
+
+    `version` is the user's LearnedCategorizer.version when it was loaded (None: the user has no row yet,
+    and it is not cached). Every change to what it reads (the model, the user's rules, a new category of
+    theirs) bumps that version, so a cached one is reused only while it is current."""
+
+    version: int | None
+    categorizer: Categorizer
+    categories: dict[int, Category]
+
+    def categorize(self, *, merchant: str, description: str, kind: str = "expense") -> Decision:
+        return self.categorizer.categorize(merchant=merchant, description=description, kind=kind)
+
+    def category(self, decision: Decision) -> Category:
+        return self.categories[decision.category_id]
 
 
 def system_category_ids() -> dict[str, int]:
     return dict(Category.objects.filter(user__isnull=True).values_list("slug", "id"))
 
 
-def learned_model_for(*, user) -> NaiveBayes | None:
+def categorizer_for(*, user) -> UserCategorizer:
+    """Load one user's rules, model and categories (one read when this process has them already)."""
     version = LearnedCategorizer.objects.filter(user=user).values_list("version", flat=True).first()
-    if version is None:
-        return None
-    cached = _MODEL_CACHE.get(user.pk)
-    if cached is not None and cached[0] == version:
-        _MODEL_CACHE.move_to_end(user.pk)
-        return cached[1]
-    row = LearnedCategorizer.objects.filter(user=user).values_list("version", "state").first()
-    if row is None:
-        return None
-    model = NaiveBayes(row[1])
-    _remember(user.pk, row[0], model)
-    return model
-
-
-def _remember(user_id: int, version: int, model: NaiveBayes) -> None:
-    _MODEL_CACHE[user_id] = (version, model)
-    _MODEL_CACHE.move_to_end(user_id)
-    while len(_MODEL_CACHE) > MODEL_CACHE_SIZE:
-        _MODEL_CACHE.popitem(last=False)
-
-
-def categorizer_for(*, user) -> Categorizer:
-    """Load one user's rules, model and the system categories once; reuse it for a batch of transactions."""
+    with _CACHE_LOCK:
+        cached = _CACHE.get(user.pk)
+        if cached is not None and version is not None and cached.version == version:
+            _CACHE.move_to_end(user.pk)
+            return cached
     rules = [
         rule_build(
             field=rule.field,
@@ -56,16 +62,46 @@ def categorizer_for(*, user) -> Categorizer:
         )
         for rule in CategorizationRule.objects.filter(user=user)
     ]
-    model = learned_model_for(user=user)
-    # One read for both: the system categories by slug, and every category the model may still name.
-    system_ids, known_ids = {}, set()
-    for pk, slug, owner_id in categories_for_user(user=user).values_list("pk", "slug", "user_id"):
-        known_ids.add(pk)
-        if owner_id is None:
-            system_ids[slug] = pk
-    return Categorizer(
-        rules=rules, model=model, system_ids=system_ids, known_ids=frozenset(known_ids) if model else None
+    model = None
+    if version is not None:
+        version, state = LearnedCategorizer.objects.filter(user=user).values_list("version", "state").get()
+        model = NaiveBayes(state)
+    categories = {category.pk: category for category in categories_for_user(user=user)}
+    loaded = _categorizer_build(version=version, rules=rules, model=model, categories=categories)
+    if version is not None:
+        # Only what committed: a change rolled back must not leave its version cached.
+        transaction.on_commit(lambda: _remember(user.pk, loaded))
+    return loaded
+
+
+def _categorizer_build(*, version, rules, model: NaiveBayes | None, categories: dict[int, Category]) -> UserCategorizer:
+    system_ids = {category.slug: pk for pk, category in categories.items() if category.user_id is None}
+    categorizer = Categorizer(
+        rules=rules, model=model, system_ids=system_ids, known_ids=frozenset(categories) if model else None
     )
+    return UserCategorizer(version=version, categorizer=categorizer, categories=categories)
+
+
+def _remember(user_id: int, loaded: UserCategorizer) -> None:
+    with _CACHE_LOCK:
+        cached = _CACHE.get(user_id)
+        if cached is not None and cached.version is not None and cached.version > loaded.version:
+            return  # a newer one got here first
+        _CACHE[user_id] = loaded
+        _CACHE.move_to_end(user_id)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
+def categorizer_cache_clear() -> None:
+    """Forget every categoriser this process keeps (tests start from nothing)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def categorizer_changed(*, user) -> None:
+    """Something the categoriser reads changed (a rule, a category): processes reload it. Inside the writer's atomic."""
+    LearnedCategorizer.objects.filter(user=user).update(version=F("version") + 1)
 
 
 def model_teach(*, user, lessons: list[tuple[str, str, int, int]]) -> None:
@@ -81,8 +117,16 @@ def model_teach(*, user, lessons: list[tuple[str, str, int, int]]) -> None:
     row.examples = model.examples
     row.version += 1
     row.save(update_fields=["state", "examples", "version", "updated_at"])
-    version = row.version
-    transaction.on_commit(lambda: _remember(user.pk, version, model))
+    transaction.on_commit(lambda: _model_remember(user.pk, row.version, model))
+
+
+def _model_remember(user_id: int, version: int, model: NaiveBayes) -> None:
+    """The cached categoriser of the version before, with the model just taught: no reload for the next one."""
+    with _CACHE_LOCK:
+        cached = _CACHE.get(user_id)
+    if cached is not None and cached.version == version - 1:
+        rules = cached.categorizer.rules
+        _remember(user_id, _categorizer_build(version=version, rules=rules, model=model, categories=cached.categories))
 
 
 def _rule_values_clean(*, user, values: dict) -> dict:
@@ -123,7 +167,9 @@ def categorization_rule_create(
     *, user, field: str, operator: str, value: str, category, priority: int = 100
 ) -> CategorizationRule:
     values = {"field": field, "operator": operator, "value": value, "category": category, "priority": priority}
-    return CategorizationRule.objects.create(user=user, **_rule_values_clean(user=user, values=values))
+    rule = CategorizationRule.objects.create(user=user, **_rule_values_clean(user=user, values=values))
+    categorizer_changed(user=user)
+    return rule
 
 
 @transaction.atomic
@@ -136,9 +182,11 @@ def categorization_rule_update(*, user, rule: CategorizationRule, **changes) -> 
     for name, value in cleaned.items():
         setattr(rule, name, value)
     rule.save()
+    categorizer_changed(user=user)
     return rule
 
 
 @transaction.atomic
 def categorization_rule_delete(*, user, rule: CategorizationRule) -> None:
     CategorizationRule.objects.filter(pk=rule.pk, user=user).delete()
+    categorizer_changed(user=user)

@@ -84,16 +84,15 @@ def _external_id_check(*, user, source: str, external_id: str | None, other_than
 
 
 def _categorize(*, user, txn: Transaction) -> None:
-    decision = categorizer_for(user=user).categorize(merchant=txn.merchant, description=txn.description, kind=txn.kind)
-    txn.category_id = decision.category_id
+    categorizer = categorizer_for(user=user)
+    decision = categorizer.categorize(merchant=txn.merchant, description=txn.description, kind=txn.kind)
+    txn.category = categorizer.category(decision)
     txn.category_source = decision.source
     txn.category_confidence = decision.confidence
 
 
-def snapshot(txn: Transaction, *, tags: list[str] | None = None) -> dict:
+def snapshot(txn: Transaction) -> dict:
     """Everything undo needs to put a transaction back exactly as it was (JSON-safe)."""
-    if tags is None:
-        tags = list(txn.tags.values_list("name", flat=True))
     return {
         "account": txn.account_id,
         "to_account": txn.to_account_id,
@@ -107,7 +106,7 @@ def snapshot(txn: Transaction, *, tags: list[str] | None = None) -> dict:
         "category": txn.category_id,
         "category_source": txn.category_source,
         "category_confidence": txn.category_confidence,
-        "tags": sorted(tags),
+        "tags": txn.tag_names,
         "external_id": txn.external_id,
         "deleted": txn.deleted_at is not None,
     }
@@ -147,8 +146,15 @@ def changed_event(*, user, action: str, txn: Transaction, states: list[dict | No
         if state:
             months.add(format_month(month_start(datetime.fromisoformat(state["occurred_at"]), user.timezone)))
             category_ids.add(state["category"])
-    slugs = sorted(Category.objects.filter(pk__in=category_ids).values_list("slug", flat=True))
-    payload = {"action": action, "transaction_ids": [txn.pk], "months": sorted(months), "categories": slugs}
+    slugs = {txn.category_id: txn.category.slug}
+    if category_ids - slugs.keys():
+        slugs.update(Category.objects.filter(pk__in=category_ids - slugs.keys()).values_list("pk", "slug"))
+    payload = {
+        "action": action,
+        "transaction_ids": [txn.pk],
+        "months": sorted(months),
+        "categories": sorted(slugs[pk] for pk in category_ids),
+    }
     if undone:
         payload["undone_action"] = undone
     outbox_emit(topic="transaction.changed", user=user, payload=payload)
@@ -193,8 +199,9 @@ def transaction_record(
     txn.save()
     if tag_names:
         txn.tags.set(tags_for_names(user=user, names=tag_names))
+    txn.tag_names = sorted(tag_names)
     ledger_apply(txn=txn, sign=1)
-    after = snapshot(txn, tags=tag_names)
+    after = snapshot(txn)
     model_teach(user=user, lessons=lessons_between(None, after))
     _undo_push(user=user, action=UndoAction.CREATE, txn=txn, before=None, after=after)
     changed_event(user=user, action="create", txn=txn, states=[after])
@@ -244,6 +251,7 @@ def transaction_update(*, user, transaction: Transaction, **changes) -> Transact
     txn.save()
     if "tags" in changes:
         txn.tags.set(tags_for_names(user=user, names=tag_names))
+        txn.tag_names = sorted(tag_names)
     ledger_apply(txn=txn, sign=1)
     after = snapshot(txn)
     model_teach(user=user, lessons=lessons_between(before, after))

@@ -42,7 +42,7 @@ def _restore_fields(txn: Transaction, state: dict) -> None:
 
 def _reload(txn: Transaction) -> Transaction:
     """Fresh related objects after ids changed (the ledger needs the accounts' kinds and the user's zone)."""
-    return Transaction.all_objects.select_related("account", "to_account", "user").get(pk=txn.pk)
+    return Transaction.all_objects.select_related("account", "to_account", "user", "category").get(pk=txn.pk)
 
 
 @db_transaction.atomic

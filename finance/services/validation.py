@@ -56,6 +56,8 @@ def money_clean(value, *, currency: str = "USD", allow_zero: bool = False) -> De
 
 def user_account(*, user, value) -> Account:
     """The user's account given as an Account or its id; anyone else's is 'unknown', never 'forbidden'."""
+    if isinstance(value, Account) and value.user_id == user.pk:
+        return value  # already the user's, as read by the caller
     account_id = value.pk if isinstance(value, Account) else value
     try:
         account_id = int(account_id)
@@ -68,6 +70,8 @@ def user_account(*, user, value) -> Account:
 
 def user_category(*, user, value) -> Category:
     """A system category or the user's own, given as a Category, a slug or an id."""
+    if isinstance(value, Category) and value.user_id in (None, user.pk):
+        return value  # a system category or the user's own, as read by the caller
     query = categories_for_user(user=user)
     try:
         if isinstance(value, Category):

@@ -1,11 +1,17 @@
 """/api/v1/transactions/ and its undo: the access cast, every bad input, filters, pagination."""
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from finance import services
+from finance.api.serializers import TransactionSerializer
 from finance.models import Transaction
 
 URL = "/api/v1/transactions/"
@@ -209,6 +215,26 @@ def test_owner_deletes(alice_api, lunch):
     assert alice_api.delete(detail(lunch)).status_code == 204
     assert alice_api.get(detail(lunch)).status_code == 404
     assert alice_api.get(URL).json()["count"] == 0
+
+
+def test_each_row_reads_as_drf_would_write_it(alice, alice_api, checking, lunch):
+    """TransactionSerializer writes its answer out by hand for speed; it must say what DRF's fields say."""
+    savings = services.account_create(user=alice, name="Savings", currency="EUR")
+    record(alice, checking, "3.10", merchant="Kiosk", description="newspaper")  # categorised for you
+    record(alice, checking, "250.00", kind="transfer", to_account=savings, tags=["saving", "b", "a"])
+    record(alice, savings, "1234.56", kind="income", external_id="pay-11", occurred_at=datetime(2026, 7, 1, tzinfo=UTC))
+    answer = alice_api.get(URL).json()["results"]
+    assert len(answer) == 4
+    request = alice_api.get(URL).wsgi_request
+    with timezone.override(ZoneInfo(alice.timezone)):
+        for row in answer:
+            txn = Transaction.objects.get(pk=row["id"])
+            generic = serializers.ModelSerializer.to_representation(
+                TransactionSerializer(context={"request": request}), txn
+            )
+            assert row == json.loads(json.dumps(generic, cls=JSONEncoder))
+    assert {row["kind"] for row in answer} == {"expense", "transfer", "income"}
+    assert next(row for row in answer if row["kind"] == "transfer")["tags"] == ["a", "b", "saving"]
 
 
 # --- undo ---------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from finance import services
 from finance.categorization import Categorizer, InvalidPatternError, NaiveBayes, rule_build
@@ -141,6 +143,33 @@ def test_a_bad_rule_names_the_value_and_category(alice):
     assert "value" in caught.value.message_dict
     services.categorization_rule_update(user=alice, rule=rule, operator="contains", value="*oops", priority=5)
     services.categorization_rule_delete(user=alice, rule=rule)
+
+
+@pytest.mark.django_db(transaction=True)  # the categoriser is kept once its transaction commits
+def test_a_kept_categoriser_follows_every_change(alice, checking):
+    def categorised(merchant):
+        with CaptureQueriesContext(connection) as queries:
+            txn = record(alice, checking, "2.00", merchant=merchant)
+        reloaded = any("finance_categorizationrule" in query["sql"] for query in queries.captured_queries)
+        return txn.category.slug, txn.category_source, reloaded
+
+    record(alice, checking, "9.00", merchant="Baeckerei Lenz", category="dining")  # something learned
+    assert categorised("Kiosk Mitte") == ("other", "default", True)
+    assert categorised("Kiosk Mitte") == ("other", "default", False)  # kept: no reload
+    rule = services.categorization_rule_create(
+        user=alice, field="merchant", operator="contains", value="kiosk", category="groceries"
+    )
+    assert categorised("Kiosk Mitte") == ("groceries", "rule", True)
+    services.categorization_rule_update(user=alice, rule=rule, category="dining")
+    assert categorised("Kiosk Mitte") == ("dining", "rule", True)
+    services.categorization_rule_delete(user=alice, rule=rule)
+    assert categorised("Kiosk Mitte") == ("other", "default", True)
+    pets = services.category_create(user=alice, name="Pets")
+    services.transaction_update(
+        user=alice, transaction=record(alice, checking, "30.00", merchant="Fressnapf"), category=pets
+    )
+    assert categorised("Fressnapf")[:2] == ("pets", "model")  # the model's new category is known at once
+    assert categorised("Fressnapf") == ("pets", "model", False)
 
 
 @pytest.mark.django_db
