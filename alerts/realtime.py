@@ -6,10 +6,15 @@ With nobody connected, the layer drops it: the notification itself is already st
 and the socket's `unread_count` on (re)connect brings the bell up to date.
 """
 
+import asyncio
+import concurrent.futures
 import json
+import os
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 
 # type -> the keys such an event must carry besides "type"
 EVENT_TYPES: dict[str, frozenset[str]] = {
@@ -19,6 +24,11 @@ EVENT_TYPES: dict[str, frozenset[str]] = {
 
 # The channel-layer message type; the consumer's handler is named after it (dots -> underscores).
 LAYER_MESSAGE_TYPE = "realtime.event"
+# Seconds a push may take before it counts as failed (the delivery is retried).
+SEND_TIMEOUT = 10
+
+_sender: tuple[int, asyncio.AbstractEventLoop] | None = None  # (pid, loop)
+_sender_lock = threading.Lock()
 
 
 class InvalidEventError(ValueError):
@@ -50,4 +60,26 @@ def validate_event(event: dict) -> dict:
 def send_event(*, user_id: int, event: dict) -> None:
     """Push `event` to every open socket of the user (none open: dropped)."""
     message = {"type": LAYER_MESSAGE_TYPE, "event": validate_event(event)}
-    async_to_sync(get_channel_layer().group_send)(user_group(user_id), message)
+    layer = get_channel_layer()
+    if not isinstance(layer, RedisChannelLayer):  # the in-memory layer lives on the server's own loop
+        async_to_sync(layer.group_send)(user_group(user_id), message)
+        return
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(user_group(user_id), message), _sender_loop())
+    try:
+        future.result(timeout=SEND_TIMEOUT)
+    except concurrent.futures.TimeoutError:
+        future.cancel()
+        raise
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """This process's event loop for pushes from synchronous code (a worker's task, a view), in a thread
+    of its own. The Redis layer keeps its connections per event loop: with async_to_sync's fresh loop
+    per call, every push opened a connection to Redis and closed it again (6 ms a push; 0.3 ms here)."""
+    global _sender
+    with _sender_lock:
+        if _sender is None or _sender[0] != os.getpid():  # none yet, or made before this process forked
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="realtime-sender", daemon=True).start()
+            _sender = (os.getpid(), loop)
+        return _sender[1]

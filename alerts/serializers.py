@@ -12,7 +12,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    deliveries = DeliverySerializer(many=True, read_only=True)
+    deliveries = DeliverySerializer(source="delivery_list", many=True, read_only=True)
 
     class Meta:
         model = Notification

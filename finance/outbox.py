@@ -108,7 +108,7 @@ def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
     True when they all succeeded. Each handler runs in its own atomic block together with its
     OutboxHandled row, so a handler's writes commit exactly once even when two relays race.
     """
-    event = OutboxEvent.objects.filter(id=event_id, processed_at__isnull=True).first()
+    event = OutboxEvent.objects.filter(id=event_id, processed_at__isnull=True).select_related("user").first()
     if event is None:
         return True
     done = set(OutboxHandled.objects.filter(event=event).values_list("handler", flat=True))

@@ -42,6 +42,16 @@ def delivery_send(*, delivery_id: int) -> str:
     if not _claim(delivery_id, now):
         return "skipped"
     delivery = Delivery.objects.select_related("notification__user", "endpoint", "user").get(id=delivery_id)
+    return _attempt(delivery, claimed_at=now)
+
+
+def delivery_send_claimed(delivery: Delivery) -> str:
+    """Send a delivery that this process created already claimed, with its notification in memory."""
+    return _attempt(delivery, claimed_at=delivery.claimed_at)
+
+
+def _attempt(delivery: Delivery, *, claimed_at) -> str:
+    """Send a delivery claimed at `claimed_at`, record the attempt and release the claim."""
     started = time.monotonic()
     error, permanent = "", False
     try:
@@ -60,7 +70,7 @@ def delivery_send(*, delivery_id: int) -> str:
         status = DeliveryStatus.FAILED
     else:
         status = DeliveryStatus.PENDING
-    Delivery.objects.filter(id=delivery_id, claimed_at=now).update(
+    Delivery.objects.filter(id=delivery.id, claimed_at=claimed_at).update(
         status=status,
         attempts=attempts,
         error=error[:2000],
@@ -68,7 +78,7 @@ def delivery_send(*, delivery_id: int) -> str:
         sent_at=timezone.now() if status == DeliveryStatus.SENT else None,
         claimed_at=None,
         # when the task's backoff retries it; the sweep leaves it alone until then
-        deliver_after=now + timedelta(seconds=2**attempts)
+        deliver_after=timezone.now() + timedelta(seconds=2**attempts)
         if status == DeliveryStatus.PENDING
         else delivery.deliver_after,
     )

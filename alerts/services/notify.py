@@ -1,6 +1,7 @@
 """notify(): the only door through which a notification is created and sent."""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from alerts.models import (
     Severity,
 )
 from alerts.rules import QuietHours, quiet_hours_end
+from alerts.services.deliveries import DeliveryRetry, delivery_send, delivery_send_claimed
 from finance.months import day_bounds
 
 logger = logging.getLogger(__name__)
@@ -79,7 +81,8 @@ def _non_in_app_sent_today(user, now: datetime) -> int:
 def _plan(*, notification, kinds, quiet_hours, daily_limit, now) -> list[Delivery]:
     deliveries = []
     deferred_until = quiet_hours_end(quiet_hours=quiet_hours, now=now)
-    already = _non_in_app_sent_today(notification.user, now) if daily_limit is not None else 0
+    limited = daily_limit is not None and any(kind != ChannelKind.IN_APP for kind in kinds)
+    already = _non_in_app_sent_today(notification.user, now) if limited else 0
     for kind in kinds:
         endpoints = _endpoints(notification.user, kind)
         if not endpoints:
@@ -89,7 +92,9 @@ def _plan(*, notification, kinds, quiet_hours, daily_limit, now) -> list[Deliver
             continue
         for endpoint in endpoints:
             delivery = Delivery(channel=kind, endpoint=endpoint, status=DeliveryStatus.PENDING)
-            if kind != ChannelKind.IN_APP:
+            if kind == ChannelKind.IN_APP:
+                delivery.claimed_at = now  # this process sends it as soon as the notification commits
+            else:
                 if daily_limit is not None and already >= daily_limit:
                     delivery.status = DeliveryStatus.SUPPRESSED
                     delivery.error = f"Daily limit of {daily_limit} reached; included in the daily digest."
@@ -151,23 +156,39 @@ def notify(
     deliveries = _plan(
         notification=notification, kinds=kinds, quiet_hours=quiet_hours, daily_limit=daily_limit, now=now
     )
-    pending = [d.id for d in deliveries if d.status == DeliveryStatus.PENDING]
-    transaction.on_commit(lambda: dispatch(pending))
+    notification.delivery_list = deliveries
+    in_app = [d for d in deliveries if d.status == DeliveryStatus.PENDING and d.channel == ChannelKind.IN_APP]
+    queued = [d.id for d in deliveries if d.status == DeliveryStatus.PENDING and d.channel != ChannelKind.IN_APP]
+    transaction.on_commit(lambda: _send_after_commit(in_app=in_app, queued=queued))
     return notification
+
+
+def _send_after_commit(*, in_app: list[Delivery], queued: list[int]) -> None:
+    """In-app goes out at once from what is in memory (claimed when it was created: no read, no claim);
+    the other channels through the `deliver` task. Should this process die first, the sweep sends
+    the in-app one once its claim has timed out."""
+    for delivery in in_app:
+        _send_or_leave_to_sweep(delivery.id, lambda delivery=delivery: delivery_send_claimed(delivery))
+    dispatch(queued)
 
 
 def dispatch(delivery_ids: list[int]) -> None:
     """After commit: in-app goes out right here (no broker hop); the rest through the `deliver` task."""
-    from alerts.services.deliveries import delivery_send
     from alerts.tasks import deliver
 
+    if not delivery_ids:
+        return
     for delivery_id, channel in Delivery.objects.filter(id__in=delivery_ids).values_list("id", "channel"):
-        try:
-            if channel == ChannelKind.IN_APP:
-                delivery_send(delivery_id=delivery_id)
-            else:
-                deliver.delay(delivery_id)
-        except Retry:  # eager mode without a worker: the minute sweep retries it
-            logger.info("delivery %s failed; the sweep will retry it", delivery_id)
-        except Exception:  # broker down or a push failed: the minute sweep sends it later
-            logger.warning("delivery %s not sent at once; the sweep will retry it", delivery_id, exc_info=True)
+        if channel == ChannelKind.IN_APP:
+            _send_or_leave_to_sweep(delivery_id, lambda delivery_id=delivery_id: delivery_send(delivery_id=delivery_id))
+        else:
+            _send_or_leave_to_sweep(delivery_id, lambda delivery_id=delivery_id: deliver.delay(delivery_id))
+
+
+def _send_or_leave_to_sweep(delivery_id: int, send: Callable[[], object]) -> None:
+    try:
+        send()
+    except (Retry, DeliveryRetry):  # a transient failure (or eager mode without a worker): the sweep retries it
+        logger.info("delivery %s failed; the sweep will retry it", delivery_id)
+    except Exception:  # broker down or a push failed: the minute sweep sends it later
+        logger.warning("delivery %s not sent at once; the sweep will retry it", delivery_id, exc_info=True)

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from alerts.channel_layer import BoundedRedisChannelLayer, WaitingConnectionPool
@@ -57,3 +58,18 @@ def test_a_socket_closing_while_it_waits_for_a_connection_does_not_hold_up_the_n
         await pool.disconnect()
 
     asyncio.run(wait_in_line())
+
+
+def test_pushes_from_synchronous_code_share_one_connection():
+    """A worker's task pushes from synchronous code; through a fresh event loop per push (async_to_sync's),
+    each push opened a Redis connection of its own and closed it again."""
+    from alerts import realtime
+
+    observer = SyncRedis.from_url(settings.REDIS_URL)
+    event = {"type": "unread_count", "count": 1}
+    realtime.send_event(user_id=1, event=event)  # the first push may open the sender's connection
+    before = observer.info("stats")["total_connections_received"]
+    for _ in range(20):
+        realtime.send_event(user_id=1, event=event)
+    assert observer.info("stats")["total_connections_received"] == before
+    observer.close()

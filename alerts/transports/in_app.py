@@ -1,5 +1,7 @@
 """In-app: push the notification to the user's open pages through the one door to the browser."""
 
+from django.utils import timezone
+
 from alerts.transports.base import Transport, TransportError
 
 
@@ -10,7 +12,8 @@ class InAppTransport(Transport):
         from alerts import realtime
         from alerts.serializers import NotificationSerializer
 
-        event = {"type": "notification", "notification": NotificationSerializer(delivery.notification).data}
+        with timezone.override(None):  # times as the REST API writes them, whatever the sending thread had active
+            event = {"type": "notification", "notification": NotificationSerializer(delivery.notification).data}
         try:
             realtime.send_event(user_id=delivery.user_id, event=event)
         except Exception as exc:  # the channel layer (Redis) is down or refused the message

@@ -24,11 +24,11 @@ RULE_FIELDS = ("field", "operator", "value", "category", "priority")
 class UserCategorizer:
     """One user's Categorizer, with the categories it may answer with, so a decision needs no further read.
 
-    `version` is the user's LearnedCategorizer.version when it was loaded (None: the user has no row yet,
-    and it is not cached). Every change to what it reads (the model, the user's rules, a new category of
+    `version` is the user's LearnedCategorizer.version when it was loaded (0 while they have no row: the
+    first change makes one). Every change to what it reads (the model, the user's rules, a new category of
     theirs) bumps that version, so a cached one is reused only while it is current."""
 
-    version: int | None
+    version: int
     categorizer: Categorizer
     categories: dict[int, Category]
 
@@ -45,10 +45,10 @@ def system_category_ids() -> dict[str, int]:
 
 def categorizer_for(*, user) -> UserCategorizer:
     """Load one user's rules, model and categories (one read when this process has them already)."""
-    version = LearnedCategorizer.objects.filter(user=user).values_list("version", flat=True).first()
+    version = LearnedCategorizer.objects.filter(user=user).values_list("version", flat=True).first() or 0
     with _CACHE_LOCK:
         cached = _CACHE.get(user.pk)
-        if cached is not None and version is not None and cached.version == version:
+        if cached is not None and cached.version == version:
             _CACHE.move_to_end(user.pk)
             return cached
     rules = [
@@ -63,14 +63,13 @@ def categorizer_for(*, user) -> UserCategorizer:
         for rule in CategorizationRule.objects.filter(user=user)
     ]
     model = None
-    if version is not None:
+    if version:
         version, state = LearnedCategorizer.objects.filter(user=user).values_list("version", "state").get()
-        model = NaiveBayes(state)
+        model = NaiveBayes(state) if state else None
     categories = {category.pk: category for category in categories_for_user(user=user)}
     loaded = _categorizer_build(version=version, rules=rules, model=model, categories=categories)
-    if version is not None:
-        # Only what committed: a change rolled back must not leave its version cached.
-        transaction.on_commit(lambda: _remember(user.pk, loaded))
+    # Only what committed: a change rolled back must not leave its version cached.
+    transaction.on_commit(lambda: _remember(user.pk, loaded))
     return loaded
 
 
@@ -85,7 +84,7 @@ def _categorizer_build(*, version, rules, model: NaiveBayes | None, categories: 
 def _remember(user_id: int, loaded: UserCategorizer) -> None:
     with _CACHE_LOCK:
         cached = _CACHE.get(user_id)
-        if cached is not None and cached.version is not None and cached.version > loaded.version:
+        if cached is not None and cached.version > loaded.version:
             return  # a newer one got here first
         _CACHE[user_id] = loaded
         _CACHE.move_to_end(user_id)
@@ -101,7 +100,8 @@ def categorizer_cache_clear() -> None:
 
 def categorizer_changed(*, user) -> None:
     """Something the categoriser reads changed (a rule, a category): processes reload it. Inside the writer's atomic."""
-    LearnedCategorizer.objects.filter(user=user).update(version=F("version") + 1)
+    if not LearnedCategorizer.objects.filter(user=user).update(version=F("version") + 1):
+        LearnedCategorizer.objects.get_or_create(user=user, defaults={"version": 1})
 
 
 def model_teach(*, user, lessons: list[tuple[str, str, int, int]]) -> None:
