@@ -166,6 +166,21 @@ def test_a_delivery_left_behind_by_a_dead_worker_is_swept(alice):
     assert delivery.status == "sent" and len(mail.outbox) == 1
 
 
+def test_an_in_app_delivery_whose_process_died_before_the_push_is_swept_once_its_claim_is_stale(alice):
+    """notify() creates the in-app delivery claimed and pushes it after commit; here the commit hooks never
+    run, as when the process dies between the commit and the push."""
+    with freeze_time("2026-11-20 12:00:00"):
+        notification = services.notify(user=alice, kind="test", severity="info", title="t", body="b")
+    delivery = notification.deliveries.get()
+    assert (delivery.channel, delivery.status, delivery.claimed_at is not None) == ("in_app", "pending", True)
+    with freeze_time("2026-11-20 12:03:00"):  # past LOST_AFTER, but the claim is fresh: someone may be sending it
+        assert services.deliveries_release_due() == []
+    with freeze_time("2026-11-20 12:06:00"):
+        deliver_deferred.delay()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
 def code_from(message) -> str:
     return re.search(r"\b(\d{6})\b", message.body)[1]
 
