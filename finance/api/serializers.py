@@ -133,7 +133,7 @@ class TransactionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, txn: Transaction) -> dict:
         """The fields above, written out: for a page of 50 rows DRF's field-by-field machinery cost more than
-        the queries behind it. test_api checks this answer against DRF's own for every kind of row."""
+        the queries behind it. test_api_transactions checks this answer against DRF's own for every kind of row."""
         fields = self.fields
         return {
             "id": txn.pk,

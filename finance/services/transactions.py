@@ -147,8 +147,9 @@ def changed_event(*, user, action: str, txn: Transaction, states: list[dict | No
             months.add(format_month(month_start(datetime.fromisoformat(state["occurred_at"]), user.timezone)))
             category_ids.add(state["category"])
     slugs = {txn.category_id: txn.category.slug}
-    if category_ids - slugs.keys():
-        slugs.update(Category.objects.filter(pk__in=category_ids - slugs.keys()).values_list("pk", "slug"))
+    missing = category_ids - slugs.keys()  # a category the change moved the transaction out of
+    if missing:
+        slugs.update(Category.objects.filter(pk__in=missing).values_list("pk", "slug"))
     payload = {
         "action": action,
         "transaction_ids": [txn.pk],
