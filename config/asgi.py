@@ -2,10 +2,16 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_http = get_asgi_application()
+django_wsgi = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402
+
+from config.http import WsgiOverAsgi  # noqa: E402
+
+django_http = WsgiOverAsgi(django_wsgi, threads=settings.HTTP_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

@@ -73,6 +73,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
+# Threads per daphne process that run HTTP requests (config/http.py); WebSockets do not use them.
+HTTP_THREADS = env_int("HTTP_THREADS", 4, minimum=1)
 
 TEMPLATES = [
     {
@@ -93,7 +95,7 @@ TEMPLATES = [
 # Database: PostgreSQL through psycopg 3 when DATABASE_URL is set, else a SQLite file.
 _database_url = env_url("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
 # PostgreSQL connections come from psycopg's pool (DATABASE_POOL_SIZE per process, shared by
-# every thread: daphne runs each request in a thread of its own). DATABASE_POOL_SIZE=0 turns the
+# every thread: HTTP_THREADS request threads, WebSocket and Celery threads). DATABASE_POOL_SIZE=0 turns the
 # pool off; then DATABASE_CONN_MAX_AGE (0 by default: a connection per request) applies.
 _database_pool_size = env_int("DATABASE_POOL_SIZE", 20, minimum=0)
 _database_pool_timeout = env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1)  # seconds to wait for a free connection
