@@ -5,7 +5,8 @@ project with seven hops between the event loop and threads per request (the requ
 the middleware chain, the view, rendering, closing), and starts a new thread for each request.
 Here the loop reads the request body, one pooled thread runs the whole request through the
 WSGI handler (as gunicorn would), and the loop sends the answer. On the ledger benchmark this
-takes 15-20% less CPU per request and a third off the p95 under 50 clients (README, Ledger).
+takes 15-18% less CPU for a POST or a page of transactions (the budget status about the same)
+and a third off the p95 under 50 clients (README, Ledger).
 WebSockets stay with Channels (config/asgi.py). Responses are sent whole: the project has no
 streaming responses.
 """
@@ -16,8 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from tempfile import SpooledTemporaryFile
 
-# Request bodies up to this size stay in memory; larger ones (file imports) spill to a temporary file.
-BODY_IN_MEMORY = 2_621_440
+from django.conf import settings
 
 WsgiApplication = Callable[[dict, Callable], object]
 
@@ -32,7 +32,9 @@ class WsgiOverAsgi:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"WsgiOverAsgi serves HTTP, not {scope['type']!r}")
-        with SpooledTemporaryFile(max_size=BODY_IN_MEMORY) as body:
+        # Bodies up to Django's in-memory upload size stay in memory (as its ASGI handler keeps them);
+        # larger ones (file imports) spill to a temporary file.
+        with SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE) as body:
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":

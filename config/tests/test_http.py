@@ -7,11 +7,12 @@ import threading
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
+from django.conf import settings
 from django.core.signals import request_finished
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from config.asgi import application
-from config.http import BODY_IN_MEMORY, WsgiOverAsgi
+from config.http import WsgiOverAsgi
 
 
 def echo(environ, start_response):
@@ -54,7 +55,8 @@ def call(app, *, method="GET", path="/", query=b"", headers=(), body=b"", chunk=
 
 
 def test_the_request_arrives_whole_and_the_answer_comes_back_whole():
-    body = b"x" * (BODY_IN_MEMORY + 10)  # larger than is kept in memory: spilled to a file, still whole
+    # larger than is kept in memory: spilled to a file, still whole
+    body = b"x" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 10)
     sent = call(
         WsgiOverAsgi(echo, threads=2), method="POST", path="/café/", query=b"q=1&q=2",
         headers=[(b"content-type", b"text/plain"), (b"accept", b"a/b"), (b"accept", b"c/d"),
