@@ -1,8 +1,9 @@
 """HTTP for daphne: Django's WSGI handler run in a small pool of threads, one hop per request.
 
 Every view and middleware of Spendwise is synchronous. Django's ASGI handler runs such a
-project with seven hops between the event loop and threads per request (the request signals,
-the middleware chain, the view, rendering, closing), and starts a new thread for each request.
+project with ten hops between the event loop and threads per request (counted on an API request:
+the request signals, the middleware chain and the middleware it runs asynchronously, the view,
+rendering, closing), and starts a new thread for each request.
 Here the loop reads the request body, one pooled thread runs the whole request through the
 WSGI handler (as gunicorn would), and the loop sends the answer. On the ledger benchmark this
 takes 15-18% less CPU for a POST or a page of transactions (the budget status about the same)
