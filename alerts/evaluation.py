@@ -8,8 +8,8 @@ UPDATE, never read-then-write, so concurrent evaluations notify once.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -140,16 +140,22 @@ def _evaluate_budget(
 
 
 def _claim(*, rule: AlertRule, category: str, month: date, percent: int, now: datetime) -> int:
-    """Record the threshold as fired; the number of times it has fired, or 0 when another evaluation won."""
-    rows = ThresholdFiring.objects.filter(rule=rule, category=category, month=month, threshold=percent)
-    if rows.filter(armed=True).update(armed=False, fired_at=now, times_fired=F("times_fired") + 1) == 1:
-        return rows.values_list("times_fired", flat=True).get()
-    try:
-        with transaction.atomic():
-            ThresholdFiring.objects.create(rule=rule, category=category, month=month, threshold=percent, fired_at=now)
-    except IntegrityError:
-        return 0
-    return 1
+    """Record the threshold as fired; the number of times it has fired, or 0 when another evaluation won.
+
+    One statement: a new row, or the armed row disarmed; a concurrent claim waits for the first one's row
+    and then finds it disarmed (PostgreSQL and SQLite both re-check the WHERE on the row they conflict with)."""
+    table, ops = ThresholdFiring._meta.db_table, connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS f (rule_id, category, month, threshold, armed, times_fired, fired_at) "  # noqa: S608 (our table)
+            "VALUES (%s, %s, %s, %s, false, 1, %s) "
+            "ON CONFLICT (rule_id, category, month, threshold) "
+            "DO UPDATE SET armed = false, fired_at = EXCLUDED.fired_at, times_fired = f.times_fired + 1 "
+            "WHERE f.armed RETURNING times_fired",
+            [rule.pk, category, ops.adapt_datefield_value(month), percent, ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _notify_threshold(*, user, rule, status, month, threshold: dict, times: int, origin: dict) -> Notification | None:

@@ -13,7 +13,8 @@ the bench creates its users in the database and signs their JWTs itself).
    (each user waits for the notification, then posts again) or every --interval seconds
    (an open loop: the pace holds even when answers are late); each POST crosses one threshold. Reported: POST to notification on the
    user's socket, next to the same POST by users with no socket open (same run), and
-   the push hop alone (notification row created -> frame on the socket).
+   its two parts after the POST's write: the relay (outbox event created -> notification
+   row created) and the push (notification row created -> frame on the socket).
 2. Idle sockets: opens --idle sockets to one daphne process, then reports its memory
    per connection, idle CPU, how long reconnecting all of them takes, and its memory
    after they all disconnect.
@@ -189,6 +190,9 @@ async def notified_poster(base_url: str, user: BenchUser, socket, posts: int, in
             if event.get("type") == "notification" and event["notification"]["kind"] in CROSSING_KINDS:
                 created = datetime.fromisoformat(event["notification"]["created_at"]).timestamp()
                 out["push"].append(time.time() - created)
+                caused = event["notification"]["data"].get("event_at")
+                if caused:
+                    out["relay"].append(created - datetime.fromisoformat(caused).timestamp())
                 arrivals.put_nowait(time.perf_counter())
 
     listener = asyncio.create_task(listen())
@@ -228,7 +232,7 @@ async def latency_level(base_url: str, socket_users, bare_users, posts: int, int
     bare = {"post": [], "errors": []}
     await asyncio.gather(*(bare_poster(base_url, u, posts, interval, bare) for u in bare_users))
     await asyncio.sleep(2)  # let the worker finish the bare round's alerts
-    live = {"post": [], "notified": [], "push": [], "errors": []}
+    live = {"post": [], "notified": [], "relay": [], "push": [], "errors": []}
     sockets = await open_many(base_url, [u.token for u in socket_users], len(socket_users), in_flight, live["errors"])
     ready = [(u, s) for u, s in zip(socket_users, sockets, strict=True) if s is not None]
     await asyncio.gather(*(notified_poster(base_url, u, s, posts, interval, live) for u, s in ready))
@@ -248,8 +252,12 @@ def ms(value: float) -> str:
 
 LATENCY_HEADER = (
     f"{'users':>6} {'samples':>8} {'notif p50':>10} {'p95':>8} {'p99':>8} {'POST p95':>9} {'bare POST p95':>14} "
-    f"{'ratio':>6} {'push hop p95':>13}  errors"
+    f"{'ratio':>6} {'relay p50/p95':>14} {'push p50/p95':>13}  errors"
 )
+
+
+def _pair(values: list[float]) -> str:
+    return f"{percentile(values, 50) * 1000:.1f}/{percentile(values, 95) * 1000:.1f}"
 
 
 def print_latency_row(level: int, r: dict) -> None:
@@ -259,7 +267,7 @@ def print_latency_row(level: int, r: dict) -> None:
     print(
         f"{level:>6} {len(notified):>8} {ms(percentile(notified, 50)):>10} {ms(percentile(notified, 95))} "
         f"{ms(percentile(notified, 99))} {ms(percentile(r['live']['post'], 95)):>9} {ms(percentile(bare, 95)):>14} "
-        f"{ratio:6.2f} {ms(percentile(r['live']['push'], 95)):>13}  {errors}",
+        f"{ratio:6.2f} {_pair(r['live']['relay']):>14} {_pair(r['live']['push']):>13}  {errors}",
         flush=True,
     )
     for message in sorted(set(r["live"]["errors"] + r["bare"]["errors"]))[:3]:
