@@ -1,8 +1,8 @@
 """Evaluate a user's alert rules against this month's budgets: load state, ask alerts.rules, notify.
 
 Called by the outbox handler after every ledger change (page, API, import, sync, undo)
-and by `evaluate_alerts`. Firing records are claimed with a unique key or a conditional
-UPDATE, never read-then-write, so concurrent evaluations notify once.
+and by `evaluate_alerts`. Firing records are claimed in one statement (an insert on their unique
+key that disarms an armed row instead), never read-then-write, so concurrent evaluations notify once.
 """
 
 from datetime import date, datetime, timedelta
