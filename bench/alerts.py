@@ -9,7 +9,8 @@ measure, and the server must share this process's DATABASE_URL and SECRET_KEY, s
 the bench creates its users in the database and signs their JWTs itself).
 
 1. Latency, at each concurrency level: that many users, each with an overall budget and
-   a rule whose thresholds sit every 2 %, post expenses of 2 % of the budget, back to back
+   a rule whose thresholds sit every 2 % (as many as the user will post, 12 for --posts 12: a rule
+   of realistic size), post expenses of 2 % of the budget, back to back
    (each user waits for the notification, then posts again) or every --interval seconds
    (an open loop: the pace holds even when answers are late); each POST crosses one threshold. Reported: POST to notification on the
    user's socket, next to the same POST by users with no socket open (same run), and
@@ -60,6 +61,7 @@ from websockets.asyncio.client import connect as ws_connect  # noqa: E402
 from websockets.exceptions import WebSocketException  # noqa: E402
 
 from alerts.services.alert_rules import alert_rule_create  # noqa: E402
+from config.heap import heap_settle  # noqa: E402
 from config.testing.live import service_env, start_celery_worker, start_daphne  # noqa: E402
 from finance.services import account_create, budget_create  # noqa: E402
 from users.models import User  # noqa: E402
@@ -80,14 +82,15 @@ class BenchUser:
         self.token = str(RefreshToken.for_user(user).access_token)
 
 
-def make_users(count: int, label: str, *, with_rules: bool = True) -> list[BenchUser]:
+def make_users(count: int, label: str, *, crossings: int = 0) -> list[BenchUser]:
+    """Users with an account; with `crossings`, a budget and a rule that each of that many posts crosses once."""
     run = uuid.uuid4().hex[:8]
-    thresholds = [{"percent": p, "severity": "info"} for p in range(STEP_PERCENT, 1001, STEP_PERCENT)]
+    thresholds = [{"percent": STEP_PERCENT * n, "severity": "info"} for n in range(1, crossings + 1)]
     users = []
     for i in range(count):
         user = User.objects.create_user(email=f"bench-{label}-{run}-{i}@bench.invalid", password=None, timezone="UTC")
         account = account_create(user=user, name="Bench checking")
-        if with_rules:
+        if crossings:
             budget_create(user=user, amount=BUDGET)
             alert_rule_create(
                 user=user, name="bench", thresholds=thresholds, channels=["in_app"],
@@ -416,10 +419,11 @@ def main() -> None:
             print(f"\nPOST -> notification on the socket (ms), posts {pace}\n{LATENCY_HEADER}", flush=True)
             for level in [int(x) for x in args.levels.split(",") if x]:
                 posts = args.posts or max(3, min(50, 200 // level))
-                users = make_users(level, "live"), make_users(level, "bare")
+                users = make_users(level, "live", crossings=posts), make_users(level, "bare", crossings=posts)
+                heap_settle()  # this client's own full collections would count as the server's latency
                 print_latency_row(level, asyncio.run(latency_level(url, *users, posts, args.interval, args.in_flight)))
         if args.idle:
-            tokens = [u.token for u in make_users(100, "idle", with_rules=False)]
+            tokens = [u.token for u in make_users(100, "idle")]
             print_idle(asyncio.run(idle_sockets(url, pid, args.idle, tokens, args.idle_seconds, args.in_flight)))
     finally:
         for process in processes:

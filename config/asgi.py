@@ -24,3 +24,10 @@ application = ProtocolTypeRouter(
         "websocket": OriginCheck(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
+
+from django.urls import get_resolver  # noqa: E402
+
+from config.heap import heap_settle  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 (imports every view now, not on the first request)
+heap_settle()

@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab  # noqa: F401  (used by schedule entries added below)
+from celery.signals import worker_process_init, worker_ready
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -52,3 +53,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
 app.conf.beat_schedule = BEAT_SCHEDULE
 
 app.autodiscover_tasks()
+
+
+@worker_ready.connect  # the worker's own process (threads and solo pools)
+@worker_process_init.connect  # each child of a prefork pool
+def _heap_settle(**kwargs) -> None:
+    from config.heap import heap_settle
+
+    heap_settle()
