@@ -15,7 +15,9 @@ the bench creates its users in the database and signs their JWTs itself).
    (an open loop: the pace holds even when answers are late); each POST crosses one threshold. Reported: POST to notification on the
    user's socket, next to the same POST by users with no socket open (same run), and
    its two parts after the POST's write: the relay (outbox event created -> notification
-   row created) and the push (notification row created -> frame on the socket).
+   row created) and the push (notification row created -> frame on the socket), and the
+   CPU each server process (and PostgreSQL) spent per notified post: steadier than the
+   percentiles on a shared machine, so the figure to compare code changes by.
 2. Idle sockets: opens --idle sockets to one daphne process, then reports its memory
    per connection, idle CPU, how long reconnecting all of them takes, and its memory
    after they all disconnect.
@@ -231,14 +233,32 @@ async def bare_poster(base_url: str, user: BenchUser, posts: int, interval: floa
         await http.close()
 
 
-async def latency_level(base_url: str, socket_users, bare_users, posts: int, interval: float, in_flight: int) -> dict:
+def process_cpu(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes (by role) and by every PostgreSQL process here."""
+    used = {role: cpu_seconds(pid) for role, pid in pids.items()}
+    used["postgres"] = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                used["postgres"] += cpu_seconds(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return used
+
+
+async def latency_level(
+    base_url: str, socket_users, bare_users, posts: int, interval: float, in_flight: int, pids: dict[str, int]
+) -> dict:
     bare = {"post": [], "errors": []}
     await asyncio.gather(*(bare_poster(base_url, u, posts, interval, bare) for u in bare_users))
     await asyncio.sleep(2)  # let the worker finish the bare round's alerts
     live = {"post": [], "notified": [], "relay": [], "push": [], "errors": []}
     sockets = await open_many(base_url, [u.token for u in socket_users], len(socket_users), in_flight, live["errors"])
     ready = [(u, s) for u, s in zip(socket_users, sockets, strict=True) if s is not None]
+    before = process_cpu(pids)
     await asyncio.gather(*(notified_poster(base_url, u, s, posts, interval, live) for u, s in ready))
+    await asyncio.sleep(1)  # the last posts' insights relays
+    live["cpu"] = {role: used - before[role] for role, used in process_cpu(pids).items()}
     return {"bare": bare, "live": live}
 
 
@@ -273,6 +293,10 @@ def print_latency_row(level: int, r: dict) -> None:
         f"{ratio:6.2f} {_pair(r['live']['relay']):>14} {_pair(r['live']['push']):>13}  {errors}",
         flush=True,
     )
+    per_post = ", ".join(
+        f"{role} {used * 1000 / max(len(notified), 1):.1f} ms" for role, used in r["live"]["cpu"].items()
+    )
+    print(f"{'':>8}CPU per notified post (socket round): {per_post}", flush=True)
     for message in sorted(set(r["live"]["errors"] + r["bare"]["errors"]))[:3]:
         print(f"{'':>8}{message[:110]}", flush=True)
 
@@ -411,6 +435,9 @@ def main() -> None:
 
     migrate_if_needed()
     processes, url, pid = ([], args.url.rstrip("/"), args.pid) if args.url else start_services()
+    pids = {"daphne": pid} if pid else {}
+    if processes:
+        pids["worker"] = processes[0].process.pid
     try:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"server {url} (daphne pid {pid or '?'}), {os.cpu_count()} CPUs, load average {load}")
@@ -421,7 +448,8 @@ def main() -> None:
                 posts = args.posts or max(3, min(50, 200 // level))
                 users = make_users(level, "live", crossings=posts), make_users(level, "bare", crossings=posts)
                 heap_settle()  # this client's own full collections would count as the server's latency
-                print_latency_row(level, asyncio.run(latency_level(url, *users, posts, args.interval, args.in_flight)))
+                figures = asyncio.run(latency_level(url, *users, posts, args.interval, args.in_flight, pids))
+                print_latency_row(level, figures)
         if args.idle:
             tokens = [u.token for u in make_users(100, "idle")]
             print_idle(asyncio.run(idle_sockets(url, pid, args.idle, tokens, args.idle_seconds, args.in_flight)))
