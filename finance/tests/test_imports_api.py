@@ -257,3 +257,19 @@ def test_a_fitid_repeated_inside_one_file_is_one_transaction(alice_api, django_c
 
     assert (job["status"], job["created"], job["duplicates"]) == ("done", 2, 1)
     assert Transaction.objects.count() == 2
+
+
+def test_texts_with_tabs_newlines_and_backslashes_are_stored_exactly(
+    alice_api, checking, django_capture_on_commit_callbacks
+):
+    texts = ["CAFE\tCENTRAL", "LINE ONE\nLINE TWO", "C:\\PAYROLL\\DEC", "\\N", "CR\rLF"]
+    lines = ["Date,Description,Amount", *(f'2025-01-0{n + 1},"{text}",-{n + 1}.50' for n, text in enumerate(texts))]
+    content = "\r\n".join(lines).encode()
+
+    first = run(alice_api, "odd.csv", django_capture_on_commit_callbacks, account=checking.pk, content=content)
+    again = run(alice_api, "odd.csv", django_capture_on_commit_callbacks, account=checking.pk, content=content)
+
+    assert (first["status"], first["created"]) == ("done", 5), first
+    stored = Transaction.objects.filter(account=checking).order_by("occurred_at").values_list("description", flat=True)
+    assert list(stored) == texts
+    assert (again["created"], again["duplicates"]) == (0, 5)
