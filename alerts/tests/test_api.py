@@ -1,10 +1,18 @@
 """API.md "Alerts" with the access cast: owner, another user (404), anonymous (401), staff."""
 
+import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core import mail
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from alerts import services
-from alerts.models import AlertRule, Notification
+from alerts.models import AlertRule, Delivery, Notification
+from alerts.serializers import DeliverySerializer, NotificationSerializer
 from alerts.tests.factories import AccountFactory
 
 RULES = "/api/v1/alert-rules/"
@@ -159,6 +167,34 @@ def test_a_recorded_transaction_shows_up_as_a_notification(alice, alice_api, com
             "sent_at": notification["deliveries"][0]["sent_at"],
         }
     ]
+
+
+def test_notifications_read_as_drf_would_write_them(alice, alice_api, committed):
+    """NotificationSerializer writes its answer out by hand for speed; it must say what DRF's fields say,
+    in the list and on its own, whatever time zone is active."""
+    quiet = committed(services.notify, user=alice, kind="anomaly", severity="warning", title="Odd", body="b",
+                      data={"amount": "12.50", "nested": {"k": [1, 2]}})  # fmt: skip
+    loud = committed(services.notify, user=alice, kind="recommendation", severity="info", title="Tip", body="b")
+    Delivery.objects.create(user=alice, notification=loud, channel="email", status="deferred",
+                            deliver_after=datetime(2026, 7, 1, 6, 30, tzinfo=UTC), created_at=timezone.now())  # fmt: skip
+    Delivery.objects.create(user=alice, notification=loud, channel="sms", status="failed", attempts=5,
+                            error="No verified phone number.", created_at=timezone.now())  # fmt: skip
+    Notification.objects.filter(pk=quiet.pk).update(read_at=datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
+    answer = alice_api.get(NOTIFICATIONS).json()["results"]
+
+    def generic(notification):
+        drf = serializers.ModelSerializer.to_representation(NotificationSerializer(), notification)
+        drf["deliveries"] = [serializers.ModelSerializer.to_representation(DeliverySerializer(), d)
+                             for d in notification.delivery_list]  # fmt: skip
+        return json.loads(json.dumps(drf, cls=JSONEncoder))
+
+    assert [d["status"] for d in answer[0]["deliveries"]] == ["sent", "deferred", "failed"]
+    assert answer[1]["read_at"] is not None
+    assert answer == [generic(n) for n in Notification.objects.filter(user=alice).order_by("-created_at")]
+    for zone in (ZoneInfo(alice.timezone), None):
+        with timezone.override(zone):
+            for notification in Notification.objects.filter(user=alice):
+                assert NotificationSerializer(notification).data == generic(notification)
 
 
 def test_filter_and_mark_read(alice, alice_api, committed):
