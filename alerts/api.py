@@ -16,9 +16,10 @@ from alerts.serializers import (
     VerifySerializer,
 )
 from alerts.transports.push import DISABLED_MESSAGE, push_enabled
+from config.api import InUserTimezone
 
 
-class AlertRuleViewSet(viewsets.ModelViewSet):
+class AlertRuleViewSet(InUserTimezone, viewsets.ModelViewSet):
     """Alert rules. DELETE disables the rule and keeps its history."""
 
     serializer_class = AlertRuleSerializer
@@ -39,7 +40,7 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
         services.alert_rule_disable(user=self.request.user, rule=instance)
 
 
-class NotificationChannelViewSet(viewsets.ModelViewSet):
+class NotificationChannelViewSet(InUserTimezone, viewsets.ModelViewSet):
     """Where notifications go besides the app. SMS numbers and other email addresses are confirmed by a code."""
 
     serializer_class = NotificationChannelSerializer
@@ -109,7 +110,7 @@ class NotificationChannelViewSet(viewsets.ModelViewSet):
         OpenApiParameter("kind", str, description="One kind, e.g. budget_threshold."),
     ]
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(InUserTimezone, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The notification centre: newest first, each with its deliveries."""
 
     serializer_class = NotificationSerializer

@@ -1,10 +1,25 @@
-"""Project-wide DRF pieces: the pagination of API.md and the one error format."""
+"""Project-wide DRF pieces: the pagination of API.md, the one error format, times in the user's zone."""
+
+import zoneinfo
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework import exceptions, pagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class InUserTimezone:
+    """A view mixin: naive datetimes in requests mean the user's local time; answers carry the user's offset."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        timezone.activate(zoneinfo.ZoneInfo(request.user.timezone))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        timezone.deactivate()
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -5,8 +5,10 @@ import hashlib
 import hmac
 import json
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -165,7 +167,7 @@ def test_webhook_needs_https_outside_debug(alice, settings):
         services.channel_create(user=alice, kind="webhook", target="http://example.com/hook")
 
 
-def test_in_app_pushes_the_rest_shape_to_the_users_group(alice, committed):
+def test_in_app_pushes_the_rest_shape_to_the_users_group(alice, alice_api, committed):
     layer = get_channel_layer()
     channel_name = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(user_group(alice.id), channel_name)
@@ -179,6 +181,10 @@ def test_in_app_pushes_the_rest_shape_to_the_users_group(alice, committed):
     assert event["notification"]["id"] == notification.id
     assert event["notification"]["kind"] == "forecast"
     assert event["notification"]["deliveries"][0]["channel"] == "in_app"
+    answer = alice_api.get(f"/api/v1/notifications/{notification.id}/").json()
+    created = datetime.fromisoformat(event["notification"]["created_at"])
+    assert event["notification"]["created_at"] == answer["created_at"]  # the page shows what the API says
+    assert created.utcoffset() == created.astimezone(ZoneInfo(alice.timezone)).utcoffset()  # the user's zone
     async_to_sync(layer.group_discard)(user_group(alice.id), channel_name)
 
 

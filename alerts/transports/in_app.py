@@ -1,5 +1,7 @@
 """In-app: push the notification to the user's open pages through the one door to the browser."""
 
+from zoneinfo import ZoneInfo
+
 from django.utils import timezone
 
 from alerts.transports.base import Transport, TransportError
@@ -12,7 +14,8 @@ class InAppTransport(Transport):
         from alerts import realtime
         from alerts.serializers import NotificationSerializer
 
-        with timezone.override(None):  # times as the REST API writes them, whatever the sending thread had active
+        # Times in the user's zone, as the REST API writes them, whatever zone the sending thread had active.
+        with timezone.override(ZoneInfo(delivery.user.timezone)):
             event = {"type": "notification", "notification": NotificationSerializer(delivery.notification).data}
         try:
             realtime.send_event(user_id=delivery.user_id, event=event)

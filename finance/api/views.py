@@ -3,8 +3,6 @@
 Every queryset is the requesting user's own rows, so another user's object is a 404.
 """
 
-import zoneinfo
-
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -13,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config.api import InUserTimezone
 from finance import services
 from finance.api.serializers import (
     AccountSerializer,
@@ -39,18 +38,6 @@ from finance.selectors import (
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-class InUserTimezone:
-    """Naive datetimes in requests mean the user's local time; answers carry the user's offset."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        timezone.activate(zoneinfo.ZoneInfo(request.user.timezone))
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        timezone.deactivate()
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class LedgerViewSet(InUserTimezone, viewsets.ModelViewSet):
