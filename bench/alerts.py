@@ -411,7 +411,7 @@ def start_services():
     env.update({name: os.environ[name] for name in passed_on})
     worker = start_celery_worker(env, concurrency=8)
     server, url = start_daphne(dict(env, PYTHONMALLOC="malloc"), backlog=4096)  # as scripts/run.sh starts it
-    return [worker, server], url, server.process.pid
+    return [worker, server], url, {"daphne": server.process.pid, "worker": worker.process.pid}
 
 
 def main() -> None:
@@ -434,10 +434,11 @@ def main() -> None:
     raise_open_files_limit(args.idle + 1024)  # each side (this client, daphne) holds one fd per socket
 
     migrate_if_needed()
-    processes, url, pid = ([], args.url.rstrip("/"), args.pid) if args.url else start_services()
-    pids = {"daphne": pid} if pid else {}
-    if processes:
-        pids["worker"] = processes[0].process.pid
+    if args.url:
+        processes, url, pids = [], args.url.rstrip("/"), ({"daphne": args.pid} if args.pid else {})
+    else:
+        processes, url, pids = start_services()
+    pid = pids.get("daphne")
     try:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"server {url} (daphne pid {pid or '?'}), {os.cpu_count()} CPUs, load average {load}")
