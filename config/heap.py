@@ -1,9 +1,9 @@
 """The long-running processes' heap once they are ready: what startup built is put out of the collector's way.
 
 CPython's full collection walks every tracked object, and a process that has imported Django, DRF,
-pandas and the apps holds hundreds of thousands. On this project's 2-core machine each full collection
-stopped daphne for up to 200 ms and the Celery worker for up to 120 ms, a few times a minute under load,
-which made most of the alert path's p95 (README, "Real-time notifications", Benchmark). `gc.freeze()`
+pandas and the apps holds about 200,000. On this project's 2-core machine each full collection stopped
+daphne or the Celery worker for up to 190 ms, two or three times in a two-minute bench run, and every
+notification under way waited for it (README, "Real-time notifications", How a push travels). `gc.freeze()`
 moves everything alive at that moment into a permanent generation that collections skip; what the
 process allocates afterwards is collected as before.
 """
