@@ -341,7 +341,9 @@ class OutboxEvent(models.Model):
 
 
 class OutboxHandled(models.Model):
-    """A handler finished with an event: the key that makes handlers idempotent."""
+    """A handler has handled an event: claimed first in the handler's transaction, committed with its writes.
+
+    The key that makes handlers idempotent (finance.outbox)."""
 
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="handled")
     handler = models.CharField(max_length=200)

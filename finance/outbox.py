@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from finance.models import OutboxEvent, OutboxHandled
@@ -105,36 +105,60 @@ def outbox_relay_queue(*, event_id: int, queues: list[str]) -> None:
 def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
     """Hand one event to every handler (on `queue`, when given) that has not yet handled it.
 
-    True when they all succeeded. Each handler runs in its own atomic block together with its
-    OutboxHandled row, so a handler's writes commit exactly once even when two relays race.
+    True when they all succeeded. Each handler runs in its own atomic block, which first claims
+    its OutboxHandled row: a handler's writes commit exactly once, and a second relay of the
+    same event (a duplicated task, the sweep) waits for the first one's claim and skips.
     """
     event = OutboxEvent.objects.filter(id=event_id, processed_at__isnull=True).select_related("user").first()
     if event is None:
         return True
-    done = set(OutboxHandled.objects.filter(event=event).values_list("handler", flat=True))
     errors = []
     for handler in handlers_for(event.topic, queue=queue):
         name = _handler_name(handler)
-        if name in done:
-            continue
         try:
             with transaction.atomic():
-                handler(event)
-                OutboxHandled.objects.create(event=event, handler=name)
-        except IntegrityError:
-            continue  # another relay handled it first; its writes stand, ours rolled back
+                if _claim_handling(event_id=event.id, handler=name):
+                    handler(event)
         except Exception as exc:
             logger.exception("outbox handler %s failed on event %s", name, event.id)
             errors.append(f"{name}: {exc.__class__.__name__}: {exc}")
     if errors:
         OutboxEvent.objects.filter(id=event.id).update(attempts=F("attempts") + 1, last_error="\n".join(errors)[:2000])
         return False
-    everyone = {_handler_name(handler) for handler in handlers_for(event.topic)}
-    if queue is None or everyone <= set(OutboxHandled.objects.filter(event=event).values_list("handler", flat=True)):
-        OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True).update(
-            processed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-        )
+    if queue is None or queues_for(event.topic)[-1:] == [queue]:
+        # The last queue's relay (or the sweep's, which runs them all) completes the event, once every
+        # handler on every queue has handled it; an earlier queue's relay leaves that to the last one.
+        _mark_processed(event=event, everyone=[_handler_name(h) for h in handlers_for(event.topic)])
     return True
+
+
+def _claim_handling(*, event_id: int, handler: str) -> bool:
+    """Record that `handler` handles the event, in the caller's transaction; False when it already has.
+
+    One statement, no read first: a concurrent claim of the same row waits for the first one's
+    transaction and then finds the row taken (or takes it, if that transaction rolled back)."""
+    table = OutboxHandled._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, handler, handled_at) VALUES (%s, %s, %s) "  # noqa: S608 (our table)
+            "ON CONFLICT (event_id, handler) DO NOTHING RETURNING id",
+            [event_id, handler, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        return cursor.fetchone() is not None
+
+
+def _mark_processed(*, event: OutboxEvent, everyone: list[str]) -> None:
+    """Processed, in one statement, when all of `everyone` have handled the event."""
+    handled = (
+        OutboxHandled.objects.filter(event=OuterRef("pk"), handler__in=everyone)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True).alias(done=Subquery(handled)).filter(
+        done=len(everyone)
+    ).update(processed_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
 
 
 def outbox_pending_ids(*, limit: int = 500) -> list[int]:

@@ -1,13 +1,17 @@
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from finance import outbox, tasks
 from finance.models import OutboxEvent, OutboxHandled
-from finance.tests.factories import AccountFactory, record
+from finance.tests.factories import AccountFactory, UserFactory, record
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +165,57 @@ def test_the_sweep_leaves_young_events_to_their_own_relay(alice, checking):
     assert outbox.outbox_pending_ids() == []
     OutboxEvent.objects.update(created_at=timezone.now() - timedelta(minutes=1))
     assert outbox.outbox_pending_ids() == [OutboxEvent.objects.get().id]
+
+
+@pytest.fixture
+def held():
+    """A handler on a queue of its own that holds its event until the test says go (failing once if told)."""
+    state = {"entered": threading.Event(), "go": threading.Event(), "fail_once": False, "calls": 0}
+
+    def held_listener(event):
+        state["calls"] += 1
+        state["entered"].set()
+        assert state["go"].wait(10)
+        if state["fail_once"]:
+            state["fail_once"] = False
+            raise RuntimeError("held listener failed")
+
+    outbox.register("transaction.changed", queue="held")(held_listener)
+    yield state
+    outbox._handlers["transaction.changed"].remove(held_listener)
+
+
+def waiting_on_a_row_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL row locks: set DATABASE_URL=postgres://...")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first_fails", [False, True], ids=["first succeeds", "first fails"])
+def test_a_second_relay_of_an_event_waits_for_the_first_and_runs_the_handler_only_if_that_failed(held, first_fails):
+    user = UserFactory()
+    event = OutboxEvent.objects.create(topic="transaction.changed", user=user, payload={"action": "create"})
+    held["fail_once"] = first_fails
+
+    def relay() -> bool:
+        try:
+            return outbox.outbox_relay_event(event_id=event.id, queue="held")
+        finally:
+            connection.close()  # each thread's own connection, so the test database can be flushed
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(relay)
+        assert held["entered"].wait(10)
+        second = pool.submit(relay)
+        for _ in range(200):  # the second relay's claim waits for the first one's transaction
+            if waiting_on_a_row_lock():
+                break
+            time.sleep(0.05)
+        assert waiting_on_a_row_lock() == 1 and not second.done() and held["calls"] == 1
+        held["go"].set()
+        assert first.result(timeout=10) is not first_fails and second.result(timeout=10) is True
+
+    assert held["calls"] == (2 if first_fails else 1)
+    assert OutboxHandled.objects.filter(event=event, handler__endswith="held_listener").count() == 1
