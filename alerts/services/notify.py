@@ -108,7 +108,7 @@ def _plan(*, notification, kinds, quiet_hours, daily_limit, now) -> list[Deliver
     return Delivery.objects.bulk_create(deliveries)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's transaction: nobody goes on after notify() fails
 def notify(
     *,
     user,

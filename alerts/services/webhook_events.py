@@ -31,7 +31,7 @@ def _categories(payload: dict) -> set:
     return {payload.get("category")}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the outbox handler's transaction
 def webhook_events_fan_out(*, user, event_id: int, topic: str, payload: dict, occurred_at) -> list[int]:
     """One delivery per subscribed webhook whose category filter matches; queued after commit."""
     from alerts.services.notify import dispatch
