@@ -3,13 +3,7 @@
 from rest_framework import serializers
 
 from alerts.models import AlertRule, ChannelKind, Delivery, Notification, NotificationChannel, Severity
-
-# Writes a moment as every DateTimeField of the API does (ISO 8601, in the active time zone).
-_MOMENT = serializers.DateTimeField(read_only=True)
-
-
-def _moment(value) -> str | None:
-    return None if value is None else _MOMENT.to_representation(value)
+from config.api import api_datetime
 
 
 def _delivery(delivery: Delivery) -> dict:
@@ -18,8 +12,8 @@ def _delivery(delivery: Delivery) -> dict:
         "status": delivery.status,
         "attempts": delivery.attempts,
         "error": delivery.error,
-        "deliver_after": _moment(delivery.deliver_after),
-        "sent_at": _moment(delivery.sent_at),
+        "deliver_after": api_datetime(delivery.deliver_after),
+        "sent_at": api_datetime(delivery.sent_at),
     }
 
 
@@ -51,8 +45,8 @@ class NotificationSerializer(serializers.ModelSerializer):
             "title": notification.title,
             "body": notification.body,
             "data": notification.data,
-            "created_at": _moment(notification.created_at),
-            "read_at": _moment(notification.read_at),
+            "created_at": api_datetime(notification.created_at),
+            "read_at": api_datetime(notification.read_at),
             "deliveries": [_delivery(delivery) for delivery in notification.delivery_list],
         }
 

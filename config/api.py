@@ -5,7 +5,7 @@ import zoneinfo
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,6 +20,14 @@ class InUserTimezone:
     def finalize_response(self, request, response, *args, **kwargs):
         timezone.deactivate()
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+_DATETIME = serializers.DateTimeField(read_only=True)
+
+
+def api_datetime(value) -> str | None:
+    """A moment as DRF's DateTimeField writes it, in the active zone (the user's, under InUserTimezone)."""
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 class Pagination(pagination.PageNumberPagination):

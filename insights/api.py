@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pagination
+from config.api import InUserTimezone, Pagination
 from finance.selectors import category_for_slug
 from insights import serializers as s
 from insights.analytics import score as score_formula
@@ -40,7 +40,7 @@ def _month(request) -> date:
     return _query(s.MonthQuery, request).get("month") or user_today(request.user).replace(day=1)
 
 
-class SummaryView(APIView):
+class SummaryView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.SummaryQuery], responses=s.SummaryOut, description=(
         "Spending of a week, month, quarter or year (`?period=&date=`, or `?month=YYYY-MM`), compared with the "
         "previous period and with your own average (the mean of the 6 weeks, 6 months, 4 quarters or 3 years "
@@ -55,14 +55,14 @@ class SummaryView(APIView):
         return Response(summary_for(user=request.user, period=period, day=day))
 
 
-class ScoreView(APIView):
+class ScoreView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.MonthQuery], responses=s.ScoreOut, description=score_formula.__doc__)
     def get(self, request):
         _require(request)
         return Response(score_for(user=request.user, month=_month(request)))
 
 
-class BenchmarkView(APIView):
+class BenchmarkView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.MonthQuery], responses=s.BenchmarkOut, description=(
         "Percentiles of monthly spending in the category among consenting users of your cohort (income band, "
         "or everyone). 404 when fewer than 10 consenting users are in it. Needs your benchmarking consent."
@@ -77,7 +77,7 @@ class BenchmarkView(APIView):
         return Response({k: v for k, v in benchmark.items() if k not in ("minimum", "maximum")})
 
 
-class ComparisonView(APIView):
+class ComparisonView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.MonthQuery], responses=s.ComparisonOut, description=(
         "Your spending in the category against your cohort: percentile_rank interpolated linearly through "
         "min, p10..p90 and max; outlier high at or above p90, low at or below p10; change on the previous "
@@ -99,7 +99,7 @@ def _category(request, slug: str) -> None:
         raise NotFound("Unknown category.")
 
 
-class ProfileView(APIView):
+class ProfileView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.ProfileQuery], responses=s.ProfileOut, description=(
         "Signals (subscriptions, credit, savings, income) and persona over 30 or 180 days; recomputed on "
         "request when your data changed since the nightly job. Thresholds in the README."
@@ -110,7 +110,7 @@ class ProfileView(APIView):
         return Response(profile_json(profile_fresh(user=request.user, window=window)))
 
 
-class AnomalyListView(APIView):
+class AnomalyListView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.MonthQuery], responses=s.AnomalyOut(many=True))
     def get(self, request):
         _require(request)
@@ -123,7 +123,7 @@ class AnomalyListView(APIView):
     accept=extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]),
     dismiss=extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]),
 )
-class RecommendationViewSet(viewsets.ViewSet):
+class RecommendationViewSet(InUserTimezone, viewsets.ViewSet):
     """Approved (or operator-edited) recommendations for you; accept or dismiss them."""
 
     @extend_schema(responses=s.RecommendationOut(many=True))

@@ -1,5 +1,6 @@
 """Signals and persona reads, fresh: recomputed on request when the user's data changed since the job."""
 
+from config.api import api_datetime
 from insights.analytics.personas import NAMES
 from insights.models import Anomaly, Profile
 
@@ -13,7 +14,7 @@ def profile_json(profile: Profile) -> dict:
             "name": NAMES.get(profile.persona, profile.persona),
             "criteria_met": profile.criteria_met,
         },
-        "computed_at": profile.computed_at.isoformat(),
+        "computed_at": api_datetime(profile.computed_at),
     }
 
 

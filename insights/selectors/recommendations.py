@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from config.api import api_datetime
 from finance.months import previous_month
 from insights import cache
 from insights.analytics.personas import persona_of
@@ -83,18 +84,19 @@ def recommendation_json(recommendation: Recommendation) -> dict:
         "estimated_monthly_savings": f"{recommendation.estimated_monthly_savings:.2f}",
         "data": recommendation.data,
         "user_status": recommendation.user_status,
-        "created_at": recommendation.created_at.isoformat(),
+        "created_at": api_datetime(recommendation.created_at),
     }
 
 
 def visible_recommendations(*, user) -> list[dict]:
-    """Approved or overridden ones, newest first, as the API shows them (cached per user)."""
+    """Approved or overridden ones, newest first, as the API shows them (cached per user and time zone: the
+    times are written in the active one, the user's)."""
 
     def read() -> list[dict]:
         rows = Recommendation.objects.filter(user=user, status__in=VISIBLE_STATUSES).order_by("-created_at", "-id")
         return [recommendation_json(r) for r in rows]
 
-    return cache.cached(user_id=user.pk, name="recommendations", params=(), compute=read)
+    return cache.cached(user_id=user.pk, name="recommendations", params=(user.timezone,), compute=read)
 
 
 def visible_recommendation(*, user, recommendation_id: int) -> Recommendation:

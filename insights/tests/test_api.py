@@ -1,3 +1,4 @@
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -153,6 +154,22 @@ def test_only_approved_recommendations_are_listed(alice, alice_api, bob_api):
     assert results[0]["user_status"] == "new"
     assert results[0]["estimated_monthly_savings"] == "0.00"
     assert bob_api.get("/api/v1/recommendations/").json()["results"] == []
+
+
+def test_times_are_written_in_the_users_zone_as_the_ledger_api_writes_them(alice, alice_api):
+    shown = recommendation_for(alice, created_at=datetime(2026, 7, 1, 6, 30, tzinfo=UTC))
+    approve(shown)
+    listed = alice_api.get("/api/v1/recommendations/").json()["results"]
+    assert listed[0]["created_at"] == "2026-07-01T08:30:00+02:00"  # alice lives in Berlin (summer time)
+    answered = alice_api.post(f"/api/v1/recommendations/{shown.pk}/accept/").json()
+    assert answered["created_at"] == "2026-07-01T08:30:00+02:00"
+
+    alice.timezone = "Asia/Tokyo"  # the cached list follows a move
+    alice.save(update_fields=["timezone"])
+    assert alice_api.get("/api/v1/recommendations/").json()["results"][0]["created_at"] == "2026-07-01T15:30:00+09:00"
+
+    computed_at = datetime.fromisoformat(alice_api.get("/api/v1/insights/profile/?window=30").json()["computed_at"])
+    assert computed_at.utcoffset() == timedelta(hours=9)
 
 
 def test_accept_and_dismiss_with_the_access_cast(alice, alice_api, bob_api, anon_api, staff_api):
