@@ -17,7 +17,8 @@ the bench creates its users in the database and signs their JWTs itself).
    its two parts after the POST's write: the relay (outbox event created -> notification
    row created) and the push (notification row created -> frame on the socket), and the
    CPU each server process (and PostgreSQL) spent per notified post: steadier than the
-   percentiles on a shared machine, so the figure to compare code changes by.
+   percentiles on a shared machine, so the figure to compare code changes by. Before each round the
+   tables a post churns are vacuumed and analysed, as autovacuum would have (it may be off).
 2. Idle sockets: opens --idle sockets to one daphne process, then reports its memory
    per connection, idle CPU, how long reconnecting all of them takes, and its memory
    after they all disconnect.
@@ -405,6 +406,25 @@ def migrate_if_needed() -> None:
         call_command("migrate", verbosity=0)
 
 
+# What a notified post writes or rewrites. A production server's autovacuum keeps these clean; PostgreSQL on
+# some machines runs without it (this project's CI kind, 2026-12-04), where the dead rows of each run would
+# slow the next one down.
+CHURNED_TABLES = (
+    "finance_transaction", "finance_account", "finance_monthlycategorytotal", "finance_undoentry",
+    "finance_outboxevent", "finance_outboxhandled", "insights_dailyspending", "insights_profile",
+    "alerts_thresholdfiring", "alerts_notification", "alerts_delivery",
+)  # fmt: skip
+
+
+def vacuum_churned_tables() -> None:
+    """As autovacuum would leave them: each round measures the steady state, not what earlier runs left."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in CHURNED_TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
 def start_services():
     env = service_env()
     passed_on = ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "JWT_ACCESS_MINUTES", "THROTTLE_USER", "LOG_LEVEL")
@@ -448,6 +468,7 @@ def main() -> None:
             for level in [int(x) for x in args.levels.split(",") if x]:
                 posts = args.posts or max(3, min(50, 200 // level))
                 users = make_users(level, "live", crossings=posts), make_users(level, "bare", crossings=posts)
+                vacuum_churned_tables()
                 heap_settle()  # this client's own full collections would count as the server's latency
                 figures = asyncio.run(latency_level(url, *users, posts, args.interval, args.in_flight, pids))
                 print_latency_row(level, figures)
