@@ -89,14 +89,16 @@ def recommendation_json(recommendation: Recommendation) -> dict:
 
 
 def visible_recommendations(*, user) -> list[dict]:
-    """Approved or overridden ones, newest first, as the API shows them (cached per user and time zone: the
-    times are written in the active one, the user's)."""
+    """Approved or overridden ones, newest first, as the API shows them (cached per user and per the active
+    time zone, which the times are written in: the user's, so the list follows a user who moves)."""
 
     def read() -> list[dict]:
         rows = Recommendation.objects.filter(user=user, status__in=VISIBLE_STATUSES).order_by("-created_at", "-id")
         return [recommendation_json(r) for r in rows]
 
-    return cache.cached(user_id=user.pk, name="recommendations", params=(user.timezone,), compute=read)
+    return cache.cached(
+        user_id=user.pk, name="recommendations", params=(timezone.get_current_timezone_name(),), compute=read
+    )
 
 
 def visible_recommendation(*, user, recommendation_id: int) -> Recommendation:
