@@ -16,7 +16,7 @@ from alerts.serializers import (
     VerifySerializer,
 )
 from alerts.transports.push import DISABLED_MESSAGE, push_enabled
-from config.api import InUserTimezone
+from core.api import InUserTimezone
 
 
 class AlertRuleViewSet(InUserTimezone, viewsets.ModelViewSet):

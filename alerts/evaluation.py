@@ -23,7 +23,8 @@ from alerts.rules import (
     threshold_severity_kind,
 )
 from alerts.services import alert_rule_ensure_default, notify
-from finance.months import format_month, month_start
+from core.money import money_format
+from core.months import format_month, month_start
 
 # The first key of the PostgreSQL advisory locks that let one user's evaluations take turns.
 EVALUATION_LOCK_SPACE = 0x616C7274  # "alrt"
@@ -38,10 +39,6 @@ def evaluation_turn(*, user_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVALUATION_LOCK_SPACE, user_id % 2**31])
-
-
-def money(amount, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
 
 
 def _label(slug: str | None) -> str:
@@ -165,7 +162,7 @@ def _notify_threshold(*, user, rule, status, month, threshold: dict, times: int,
     if percent > 100:
         title = f"{label}: {percent}% of budget spent"
     body = (
-        f"You have spent {money(status.spent, user.currency)} of your {money(status.budget, user.currency)} "
+        f"You have spent {money_format(status.spent, user.currency)} of your {money_format(status.budget, user.currency)} "
         f"{label.lower()} budget for {date_format(month, 'F Y')}."
     )
     data = {
@@ -200,7 +197,7 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
     around = f" around {date_format(alert.overrun_on, 'j F')}" if alert.overrun_on else " by the end of the month"
     body = (
         f"At your current pace your {label.lower()} spending is projected to exceed its "
-        f"{money(status.budget, user.currency)} budget by {money(alert.overrun, user.currency)}{around}."
+        f"{money_format(status.budget, user.currency)} budget by {money_format(alert.overrun, user.currency)}{around}."
     )
     data = {
         "category": status.category, "month": format_month(month), "projected_total": str(status.projected_total),

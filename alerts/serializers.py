@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from alerts.models import AlertRule, ChannelKind, Delivery, Notification, NotificationChannel, Severity
-from config.api import api_datetime
+from core.api import api_datetime
 
 
 def _delivery(delivery: Delivery) -> dict:

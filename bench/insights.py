@@ -52,7 +52,7 @@ def stage_benchmarks(month: str) -> dict:
     import pandas as pd
     from django.db import connection
 
-    from finance.months import parse_month
+    from core.months import parse_month
     from insights.analytics.benchmarks import INCOME_MONTHS, cohorts_by_month, compute_benchmarks, percentiles, prepare
     from insights.selectors.consent import BENCHMARKING, users_consenting
     from insights.selectors.frames import monthly_totals_frame
@@ -154,7 +154,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from finance.months import format_month, previous_month
+    from core.months import format_month, previous_month
 
     month = args.month or format_month(previous_month(timezone.now().date().replace(day=1)))
     if args.stage:

@@ -9,12 +9,12 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.money import cents_to_decimal
+from core.months import as_zone, day_bounds, days_in_month, month_bounds, previous_month
 from finance import forecast
 from finance.models import Budget, Category, MonthlyCategoryTotal, Transaction, TransactionKind
-from finance.months import as_zone, day_bounds, days_in_month, month_bounds, previous_month
 
 HISTORY_DAYS = 90
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ class BudgetStatus:
 
 def _cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
-
-
-def _money(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
 
 
 def _applicable(budgets: list[Budget], month: date) -> dict[int | None, Budget]:
@@ -187,13 +183,13 @@ def _status(
     return BudgetStatus(
         budget_id=budget.pk,
         category=budget.category.slug if budget.category_id else None,
-        budget=_money(limit),
-        rollover_amount=_money(extra),
-        spent=_money(spent),
-        remaining=_money(limit - spent),
+        budget=cents_to_decimal(limit),
+        rollover_amount=cents_to_decimal(extra),
+        spent=cents_to_decimal(spent),
+        remaining=cents_to_decimal(limit - spent),
         percent=round(spent * 100 / limit, 1),
-        daily_burn=_money(burn),
-        projected_total=_money(projected),
+        daily_burn=cents_to_decimal(burn),
+        projected_total=cents_to_decimal(projected),
         projected_overrun_on=forecast.overrun_date(
             spent=spent, budget=limit, burn=burn, today=today, days_left=days_left, daily=this_month
         ),

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from core.months import days_in_month
 from finance import charts, forecast
-from finance.months import days_in_month
 from finance.selectors import (
     BudgetStatus,
     budget_status_for_month,

@@ -7,6 +7,8 @@ are shown on the form with `show_service_errors`.
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
+from core.currencies import CURRENCY_CHOICES
+from core.months import parse_month
 from finance.models import (
     MONEY,
     AccountKind,
@@ -14,9 +16,7 @@ from finance.models import (
     RuleOperator,
     TransactionKind,
 )
-from finance.months import parse_month
 from finance.selectors import categories_for_user, category_for_slug, transactions_for_user
-from users.currencies import CURRENCY_CHOICES
 
 
 def show_service_errors(form: forms.Form, error: ValidationError) -> None:

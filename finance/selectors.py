@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.months import as_zone, day_bounds, month_bounds, parse_month
 from finance.budget_status import BudgetStatus, budget_status_for_month
 from finance.models import (
     MAX_AMOUNT,
@@ -21,7 +22,6 @@ from finance.models import (
     UndoEntry,
     tags_prefetch,
 )
-from finance.months import as_zone, day_bounds, month_bounds, parse_month
 
 __all__ = [
     "BudgetStatus",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.months import format_month, month_start
 from finance import services
 from finance.dashboard import budget_rows, dashboard_context
 from finance.forms import (
@@ -21,7 +22,6 @@ from finance.forms import (
     show_service_errors,
 )
 from finance.models import Transaction
-from finance.months import format_month, month_start
 from finance.selectors import (
     accounts_for_user,
     budgets_for_user,

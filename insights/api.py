@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import InUserTimezone, Pagination
+from core.api import InUserTimezone, Pagination
 from finance.selectors import category_for_slug
 from insights import serializers as s
 from insights.analytics import score as score_formula

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from finance.months import parse_month
+from core.months import parse_month
 from finance.outbox import register
 from insights import cache
 from insights.models import Recommendation

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from finance.months import parse_month
+from core.months import parse_month
 from insights.analytics.periods import PERIODS
 from insights.models import Window
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from finance.months import parse_month
+from core.months import parse_month
 from insights import services
 
 

@@ -1,8 +1,6 @@
 """Signals and persona in plain words, for the insights page."""
 
-
-def _money(amount: str, currency: str) -> str:
-    return f"{amount} {currency}"
+from core.money import money_format
 
 
 def signal_sentences(profile: dict, currency: str) -> list[str]:
@@ -13,21 +11,21 @@ def signal_sentences(profile: dict, currency: str) -> list[str]:
         names = ", ".join(r["merchant"] for r in subscriptions["recurring_merchants"])
         sentences.append(
             f"You have {subscriptions['count']} recurring payments ({names}), about "
-            f"{_money(subscriptions['monthly_recurring_spend'], currency)} a month."
+            f"{money_format(subscriptions['monthly_recurring_spend'], currency)} a month."
         )
     else:
         sentences.append("We found no recurring payments.")
     if credit["cards"]:
         sentences.append(f"Your most used card is at {round(100 * (credit['max_utilization'] or 0))}% of its limit.")
     if credit["interest_charges"] != "0.00":
-        sentences.append(f"You paid {_money(credit['interest_charges'], currency)} in interest in this period.")
+        sentences.append(f"You paid {money_format(credit['interest_charges'], currency)} in interest in this period.")
     if savings["net_inflow"] != "0.00":
-        sentences.append(f"{_money(savings['monthly_net_inflow'], currency)} a month went into savings.")
+        sentences.append(f"{money_format(savings['monthly_net_inflow'], currency)} a month went into savings.")
     if savings["emergency_fund_months"] is not None:
         sentences.append(f"Your savings would cover {savings['emergency_fund_months']:.1f} months of spending.")
     if income["payroll_detected"]:
         sentences.append(
-            f"Your pay looks {income['pay_frequency']}; about {_money(income['monthly_income'], currency)} a month."
+            f"Your pay looks {income['pay_frequency']}; about {money_format(income['monthly_income'], currency)} a month."
         )
     if income["buffer_months"] is not None:
         sentences.append(f"Your everyday accounts hold {income['buffer_months']:.1f} months of spending.")

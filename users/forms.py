@@ -4,7 +4,7 @@ import zoneinfo
 
 from django import forms
 
-from users.currencies import CURRENCY_CHOICES
+from core.currencies import CURRENCY_CHOICES
 from users.models import ConsentScope
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]

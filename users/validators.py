@@ -2,7 +2,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 
-from users.currencies import CURRENCY_CODES
+from core.currencies import CURRENCY_CODES
 
 
 def validate_timezone(value: str) -> None:

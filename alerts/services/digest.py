@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 
 from alerts.models import Delivery, DeliveryStatus, Notification
 from alerts.services.notify import notify
-from finance.months import format_month, month_start, previous_month
+from core.money import CENT, money_format
+from core.months import format_month, month_start, previous_month
 
 
 def _local(now: datetime, user) -> datetime:
@@ -66,9 +67,8 @@ def monthly_summary_send(*, user, now: datetime | None = None) -> Notification |
     dedup_key = f"summary:{format_month(month)}"
     if Notification.objects.filter(user=user, dedup_key=dedup_key).exists():
         return None
-    cent = Decimal("0.01")
     spending = sorted(
-        ((slug, amount.quantize(cent)) for slug, amount in monthly_spending(user=user, month=month).items()),
+        ((slug, amount.quantize(CENT)) for slug, amount in monthly_spending(user=user, month=month).items()),
         key=lambda item: -item[1],
     )
     budgets = budget_status_for_month(user=user, month=month)
@@ -86,7 +86,7 @@ def monthly_summary_send(*, user, now: datetime | None = None) -> Notification |
     label = date_format(month, "F Y")
     return notify(
         user=user, kind="summary", severity="info", channels=["email"], title=f"Your {label} summary",
-        body=f"You spent {total:,.2f} {user.currency} in {label} and kept {len(kept)} of {len(budgets)} budgets.",
+        body=f"You spent {money_format(total, user.currency)} in {label} and kept {len(kept)} of {len(budgets)} budgets.",
         data=data, dedup_key=dedup_key,
     )  # fmt: skip
 

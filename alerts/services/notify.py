@@ -22,7 +22,7 @@ from alerts.models import (
 )
 from alerts.rules import QuietHours, quiet_hours_end
 from alerts.services.deliveries import DeliveryRetry, delivery_send, delivery_send_claimed
-from finance.months import day_bounds
+from core.months import day_bounds
 
 logger = logging.getLogger(__name__)
 

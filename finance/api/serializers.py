@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.months import format_month, parse_month
 from finance.models import (
     MONEY,
     Account,
@@ -12,7 +13,6 @@ from finance.models import (
     Category,
     Transaction,
 )
-from finance.months import format_month, parse_month
 from finance.selectors import category_for_slug
 from users.validators import validate_currency
 

@@ -11,7 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from config.api import InUserTimezone
+from core.api import InUserTimezone
+from core.months import month_start
 from finance import services
 from finance.api.serializers import (
     AccountSerializer,
@@ -25,7 +26,6 @@ from finance.api.serializers import (
 )
 from finance.forms import TransactionFilterForm
 from finance.idempotency import HEADER, idempotent
-from finance.months import month_start
 from finance.selectors import (
     accounts_for_user,
     budget_status_for_month,

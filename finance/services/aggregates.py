@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from core.months import month_start
 from finance.models import MonthlyCategoryTotal, Transaction
-from finance.months import month_start
 from users.models import User
 
 

@@ -5,8 +5,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.months import format_month, parse_month
 from finance.models import Budget
-from finance.months import format_month, parse_month
 from finance.outbox import outbox_emit
 from finance.services.validation import Errors, check, money_clean, user_category
 

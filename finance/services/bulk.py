@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.months import format_month, month_start
 from finance.models import Account, Category, MonthlyCategoryTotal, Transaction
-from finance.months import format_month, month_start
 from finance.outbox import outbox_emit
 
 # Rows written per database transaction (and per outbox event).

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
+from core.months import format_month, month_start
 from finance.models import (
     Category,
     CategorySource,
@@ -19,7 +20,6 @@ from finance.models import (
     UndoAction,
     UndoEntry,
 )
-from finance.months import format_month, month_start
 from finance.outbox import outbox_emit
 from finance.services.accounts import balance_moves, balances_apply
 from finance.services.aggregates import ledger_line, totals_add

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.currencies import MINOR_UNITS
 from finance.models import MAX_AMOUNT, Account, Category, Tag
 from finance.selectors import categories_for_user
-from users.currencies import MINOR_UNITS
 
 CENT = Decimal("0.01")
 

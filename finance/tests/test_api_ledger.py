@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.months import format_month, month_start
 from finance import services
 from finance.models import Account, Budget, CategorizationRule, Category
-from finance.months import format_month, month_start
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.testing.concurrency import run_at_once
+from core.months import month_start
 from finance import services
 from finance.models import (
     Account,
@@ -19,7 +20,6 @@ from finance.models import (
     Transaction,
     UndoEntry,
 )
-from finance.months import month_start
 from finance.tests.factories import AccountFactory, CreditCardFactory, UserFactory, record
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.money import cents_to_decimal
 from insights.analytics.credit import UTILIZATION_FLAGS, credit_signals
 from insights.analytics.income import income_signals
-from insights.analytics.money import cents_to_decimal
 from insights.analytics.personas import Persona, assign_personas, persona_of
 from insights.analytics.savings import savings_signals
 from insights.analytics.subscriptions import (
@@ -89,7 +89,7 @@ def build_profiles(
     return ProfileTable(window=window_days, table=table, recurring=recurring)
 
 
-def _money(cents) -> str:
+def _amount(cents) -> str:
     return str(cents_to_decimal(cents))
 
 
@@ -111,21 +111,21 @@ def _signals_json(row: dict, recurring: list[RecurringMerchant]) -> dict:
                 for r in recurring
             ],
             "count": int(row["recurring_merchants"]),
-            "monthly_recurring_spend": _money(row["monthly_recurring_cents"]),
+            "monthly_recurring_spend": _amount(row["monthly_recurring_cents"]),
             "share_of_spending": _ratio(row["subscription_share"]),
         },
         "credit": {
             "cards": int(row["cards"]),
             "max_utilization": _ratio(row["max_utilization"]),
             "flags": [f"{round(f * 100)}%" for f in UTILIZATION_FLAGS if row[f"flag_{round(f * 100)}"]],
-            "interest_charges": _money(row["interest_cents"]),
+            "interest_charges": _amount(row["interest_cents"]),
             "minimum_payment_only": bool(row["minimum_payment_only"]),
             "overdue": bool(row["overdue"]),
         },
         "savings": {
-            "balance": _money(row["savings_balance_cents"]),
-            "net_inflow": _money(row["net_inflow_cents"]),
-            "monthly_net_inflow": _money(row["monthly_net_inflow_cents"]),
+            "balance": _amount(row["savings_balance_cents"]),
+            "net_inflow": _amount(row["net_inflow_cents"]),
+            "monthly_net_inflow": _amount(row["monthly_net_inflow_cents"]),
             "growth_rate": _ratio(row["growth_rate"]),
             "emergency_fund_months": _ratio(row["emergency_fund_months"]),
             "has_investment_account": bool(row["has_investment"]),
@@ -134,7 +134,7 @@ def _signals_json(row: dict, recurring: list[RecurringMerchant]) -> dict:
             "payroll_detected": int(row["pay_days"]) >= 2,
             "pay_frequency": row["pay_frequency"],
             "median_pay_gap_days": None if pd.isna(gap) else float(gap),
-            "monthly_income": _money(row["monthly_income_cents"]),
+            "monthly_income": _amount(row["monthly_income_cents"]),
             "buffer_months": _ratio(row["buffer_months"]),
         },
     }

@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from insights.analytics.money import cents_to_decimal
+from core.money import cents_to_decimal
 
 LOOKBACK_DAYS = 90
 MIN_CHARGES = 3

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from insights.analytics.money import cents_to_decimal, percent
+from core.money import cents_to_decimal
 from insights.analytics.periods import Period, earlier_periods
+from insights.analytics.ratios import percent
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from datetime import date
 
 import pandas as pd
 
+from core.money import cents_to_decimal
+from core.months import format_month, previous_month
 from finance.models import MonthlyCategoryTotal
-from finance.months import format_month, previous_month
 from insights import cache
 from insights.analytics.benchmarks import (
     ALL,
@@ -16,7 +17,7 @@ from insights.analytics.benchmarks import (
     cohorts_by_month,
     standing,
 )
-from insights.analytics.money import cents_to_decimal, percent
+from insights.analytics.ratios import percent
 from insights.models import Benchmark
 from insights.selectors.frames import monthly_totals_frame
 

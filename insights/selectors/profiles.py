@@ -1,6 +1,6 @@
 """Signals and persona reads, fresh: recomputed on request when the user's data changed since the job."""
 
-from config.api import api_datetime
+from core.api import api_datetime
 from insights.analytics.personas import NAMES
 from insights.models import Anomaly, Profile
 

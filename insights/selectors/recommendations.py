@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from config.api import api_datetime
-from finance.months import previous_month
+from core.api import api_datetime
+from core.months import previous_month
 from insights import cache
 from insights.analytics.personas import persona_of
 from insights.analytics.recommendations import Context, ProductSpec
@@ -57,6 +57,7 @@ def recommendation_context(*, user, profile: Profile) -> Context:
     return Context(
         user_id=user.pk,
         as_of=today,
+        currency=user.currency,
         monthly=monthly[monthly["kind"] == "expense"][["month", "category", "cents"]],
         merchants=expenses.groupby(["category", "merchant"], as_index=False)["cents"].sum(),
         budgets=budgets[budgets["category"] != ""],

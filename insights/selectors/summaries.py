@@ -6,8 +6,8 @@ from datetime import date, datetime
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from core.months import as_zone, day_bounds, days_in_month, format_month
 from finance.models import Transaction
-from finance.months import as_zone, day_bounds, days_in_month, format_month
 from insights import cache
 from insights.analytics.periods import Period, earlier_periods, period_containing
 from insights.analytics.score import behaviour_score

@@ -6,10 +6,10 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from finance.months import previous_month
+from core.money import cents_to_decimal
+from core.months import previous_month
 from insights import cache
 from insights.analytics.benchmarks import INCOME_MONTHS, QUANTILE_COLUMNS, cohorts_by_month, compute_benchmarks
-from insights.analytics.money import cents_to_decimal
 from insights.models import Benchmark
 from insights.selectors.consent import BENCHMARKING, users_consenting
 from insights.selectors.frames import monthly_totals_frame

@@ -14,8 +14,8 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.months import month_bounds, next_month
 from finance.models import Transaction
-from finance.months import month_bounds, next_month
 from insights.models import DailySpending
 from insights.selectors.consent import users_consenting
 

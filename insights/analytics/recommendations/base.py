@@ -42,6 +42,7 @@ class Context:
 
     user_id: int
     as_of: date
+    currency: str  # the user's: what the texts write amounts in
     monthly: pd.DataFrame  # month, category, cents: expenses per complete month (up to 6) and the current one
     merchants: pd.DataFrame  # category, merchant, cents: expenses in the last 90 days
     budgets: pd.DataFrame  # budget_id, category, cents: the every-month category budgets
@@ -62,7 +63,3 @@ class Context:
         """category x month, cents, zero where nothing was spent."""
         table = self.monthly.pivot_table(index="category", columns="month", values="cents", aggfunc="sum", fill_value=0)
         return table.reindex(columns=months, fill_value=0)
-
-
-def money(cents: float) -> str:
-    return f"{cents / 100:,.2f}"

@@ -4,7 +4,8 @@ those months. Accepting the recommendation applies data["changes"]."""
 
 import math
 
-from insights.analytics.recommendations.base import Context, Draft, money
+from core.money import cents_format, cents_to_decimal
+from insights.analytics.recommendations.base import Context, Draft
 
 MONTHS = 3
 UNDER_SHARE = 0.8
@@ -34,8 +35,8 @@ def budget_adjustment(context: Context) -> list[Draft]:
             {
                 "budget_id": int(budgets.loc[category, "budget_id"]),
                 "category": category,
-                "from": money(limit[category]).replace(",", ""),
-                "to": money(new_amount).replace(",", ""),
+                "from": str(cents_to_decimal(limit[category])),
+                "to": str(cents_to_decimal(new_amount)),
             }
         ]
         funded = ""
@@ -48,24 +49,24 @@ def budget_adjustment(context: Context) -> list[Draft]:
                 {
                     "budget_id": int(budgets.loc[source, "budget_id"]),
                     "category": source,
-                    "from": money(limit[source]).replace(",", ""),
-                    "to": money(to_amount).replace(",", ""),
+                    "from": str(cents_to_decimal(limit[source])),
+                    "to": str(cents_to_decimal(to_amount)),
                 }
             )
-            funded = f" and lower {source} from {money(limit[source])} to {money(to_amount)}, which stayed under 80% of its budget"
+            funded = f" and lower {source} from {cents_format(limit[source], context.currency)} to {cents_format(to_amount, context.currency)}, which stayed under 80% of its budget"
         drafts.append(
             Draft(
                 kind="budget_adjustment",
                 subject_key=f"budget_adjustment:{category}",
                 title=f"Make your {category} budget match how you spend",
-                body=f"Raise {category} to {money(new_amount)}{funded}. Accepting applies the change to your budgets.",
+                body=f"Raise {category} to {cents_format(new_amount, context.currency)}{funded}. Accepting applies the change to your budgets.",
                 rationale=(
-                    f"{category} was over its {money(limit[category])} budget in each of the last {MONTHS} months "
-                    f"({', '.join(money(v) for v in row.tolist())})."
+                    f"{category} was over its {cents_format(limit[category], context.currency)} budget in each of the last {MONTHS} months "
+                    f"({', '.join(cents_format(v, context.currency) for v in row.tolist())})."
                 ),
                 confidence=0.75,
                 difficulty="easy",
-                data={"changes": changes, "spent": [money(v) for v in row.tolist()]},
+                data={"changes": changes, "spent": [str(cents_to_decimal(v)) for v in row.tolist()]},
             )
         )
     return drafts

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from insights.analytics.money import cents_to_decimal
-from insights.analytics.recommendations.base import Context, Draft, money
+from core.money import cents_format, cents_to_decimal
+from insights.analytics.recommendations.base import Context, Draft
 
 CONSOLIDATION_MIN_MERCHANTS = 5
 CONSOLIDATION_MIN_CENTS = 150_00
@@ -34,13 +34,17 @@ def merchant_consolidation(context: Context) -> list[Draft]:
                     "two regular places can unlock loyalty discounts and bulk prices."
                 ),
                 rationale=(
-                    f"In the last 90 days you spent {money(row['cents'])} on {category} at {int(row['merchants'])} "
-                    f"merchants; 3-5% of about {money(monthly)} a month is roughly {money(saving)}."
+                    f"In the last 90 days you spent {cents_format(row['cents'], context.currency)} on {category} at {int(row['merchants'])} "
+                    f"merchants; 3-5% of about {cents_format(monthly, context.currency)} a month is roughly {cents_format(saving, context.currency)}."
                 ),
                 confidence=0.6,
                 difficulty="easy",
                 estimated_monthly_savings=cents_to_decimal(saving),
-                data={"category": category, "merchants": int(row["merchants"]), "spent_90_days": money(row["cents"])},
+                data={
+                    "category": category,
+                    "merchants": int(row["merchants"]),
+                    "spent_90_days": str(cents_to_decimal(row["cents"])),
+                },
             )
         )
     return drafts
@@ -62,7 +66,7 @@ def spending_trend(context: Context) -> list[Draft]:
                 title=f"{category.capitalize()} is up {pct:.0f}% on the month before",
                 body=f"Your {category} spending rose last month. A look at what changed may help you decide if it was worth it.",
                 rationale=(
-                    f"{category} went from {money(row[before])} in {before:%B} to {money(row[last])} in {last:%B} "
+                    f"{category} went from {cents_format(row[before], context.currency)} in {before:%B} to {cents_format(row[last], context.currency)} in {last:%B} "
                     f"(+{pct:.0f}%)."
                 ),
                 confidence=min(0.9, 0.5 + pct / 200),
@@ -70,8 +74,8 @@ def spending_trend(context: Context) -> list[Draft]:
                 estimated_monthly_savings=cents_to_decimal(increase),
                 data={
                     "category": category,
-                    "previous": money(row[before]),
-                    "last": money(row[last]),
+                    "previous": str(cents_to_decimal(row[before])),
+                    "last": str(cents_to_decimal(row[last])),
                     "change_pct": round(pct, 1),
                 },
             )
@@ -100,8 +104,8 @@ def volatility(context: Context) -> list[Draft]:
                     "month can make the expensive months easier."
                 ),
                 rationale=(
-                    f"Over the last {len(months)} months {category} ranged from {money(row.min())} to "
-                    f"{money(row.max())}, averaging {money(mean[category])} (coefficient of variation {cv[category]:.2f})."
+                    f"Over the last {len(months)} months {category} ranged from {cents_format(row.min(), context.currency)} to "
+                    f"{cents_format(row.max(), context.currency)}, averaging {cents_format(mean[category], context.currency)} (coefficient of variation {cv[category]:.2f})."
                 ),
                 confidence=min(0.85, 0.4 + float(cv[category]) / 2),
                 difficulty="moderate",
@@ -109,7 +113,7 @@ def volatility(context: Context) -> list[Draft]:
                 data={
                     "category": category,
                     "coefficient_of_variation": round(float(cv[category]), 3),
-                    "mean": money(mean[category]),
+                    "mean": str(cents_to_decimal(mean[category])),
                 },
             )
         )

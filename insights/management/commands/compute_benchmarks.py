@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from finance.months import parse_month
+from core.months import parse_month
 from insights.management.commands._base import JobCommand
 from insights.services import benchmarks_compute
 

@@ -34,7 +34,7 @@ def monthly(rows: dict[str, list[int]]) -> pd.DataFrame:
 
 def context(**overrides) -> Context:
     values = {
-        "user_id": 1, "as_of": AS_OF, "monthly": monthly({}).reindex(columns=["month", "category", "cents"]),
+        "user_id": 1, "as_of": AS_OF, "currency": "EUR", "monthly": monthly({}).reindex(columns=["month", "category", "cents"]),
         "merchants": pd.DataFrame(columns=["category", "merchant", "cents"]),
         "budgets": pd.DataFrame(columns=["budget_id", "category", "cents"]), "recurring": [],
         "persona": persona_of("general", []),

@@ -1,7 +1,7 @@
-"""The API's one error format, its pagination and its schema (API.md "Conventions").
+"""The API's one error format, its pagination and its schema (docs/api.md, "Conventions").
 
 Small views of our own stand in for the apps' endpoints so the project-wide pieces
-(config/api.py and the REST_FRAMEWORK settings) are tested on their own.
+(core/api.py and the REST_FRAMEWORK settings) are tested on their own.
 """
 
 import pytest
@@ -14,7 +14,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from config.api import Pagination
+from core.api import Pagination
 
 factory = APIRequestFactory()
 

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from finance.months import (
+from core.months import (
     days_in_month,
     format_month,
     month_bounds,
