@@ -1,4 +1,4 @@
-"""Benchmark of the insights jobs on PostgreSQL (README, "Insights: benchmark").
+"""Benchmark of the insights jobs on PostgreSQL (bench/README.md, "Insights jobs").
 
     DATABASE_URL=postgres://... python bench/insights.py [--users 10000] [--months 12] [--month YYYY-MM]
 

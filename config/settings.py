@@ -1,4 +1,4 @@
-"""Spendwise settings: one file, read from the environment (see README, "Settings").
+"""Spendwise settings: one file, read from the environment (see docs/settings.md).
 
 With nothing set, the embedded default applies: SQLite, local-memory cache, in-memory
 channel layer, Celery tasks run eagerly, console email. With DEBUG off, production-safe
@@ -265,7 +265,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 OTP_TTL_MINUTES = 10
 OTP_MAX_ATTEMPTS = 5
 
-# Alerts (see README, "Alerts"): delivery channels and limits.
+# Alerts (see docs/alerts.md): delivery channels and limits.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 ALERTS_DAILY_LIMIT = env_int("ALERTS_DAILY_LIMIT", 3, minimum=0)
 # Insights: a dotted path to a text provider class that may rewrite recommendation text (off: templates only).

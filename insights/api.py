@@ -102,7 +102,7 @@ def _category(request, slug: str) -> None:
 class ProfileView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.ProfileQuery], responses=s.ProfileOut, description=(
         "Signals (subscriptions, credit, savings, income) and persona over 30 or 180 days; recomputed on "
-        "request when your data changed since the nightly job. Thresholds in the README."
+        "request when your data changed since the nightly job. Thresholds in docs/insights.md."
     ))  # fmt: skip
     def get(self, request):
         _require(request)

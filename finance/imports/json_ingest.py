@@ -48,7 +48,7 @@ class JsonDataSet:
         self.liabilities = {str(entry.get("account_id")): entry for entry in liabilities if isinstance(entry, dict)}
         self.account_entries = [entry for entry in self._section("accounts") if isinstance(entry, dict)]
         if not self.account_entries:
-            raise ImportFileError('The JSON file lists no "accounts"; see the data set format in the README.')
+            raise ImportFileError('The JSON file lists no "accounts"; see the data set format in docs/imports.md.')
 
     def _section(self, key: str) -> list | dict:
         self.stream.seek(0)
