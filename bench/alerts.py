@@ -85,8 +85,9 @@ class BenchUser:
         self.token = str(RefreshToken.for_user(user).access_token)
 
 
-def make_users(count: int, label: str, *, crossings: int = 0) -> list[BenchUser]:
-    """Users with an account; with `crossings`, a budget and a rule that each of that many posts crosses once."""
+def make_users(count: int, label: str, *, crossings: int = 0, category: str | None = None) -> list[BenchUser]:
+    """Users with an account; with `crossings`, a budget and a rule that each of that many posts crosses once
+    (on all spending, or on `category` alone)."""
     run = uuid.uuid4().hex[:8]
     thresholds = [{"percent": STEP_PERCENT * n, "severity": "info"} for n in range(1, crossings + 1)]
     users = []
@@ -94,9 +95,9 @@ def make_users(count: int, label: str, *, crossings: int = 0) -> list[BenchUser]
         user = User.objects.create_user(email=f"bench-{label}-{run}-{i}@bench.invalid", password=None, timezone="UTC")
         account = account_create(user=user, name="Bench checking")
         if crossings:
-            budget_create(user=user, amount=BUDGET)
+            budget_create(user=user, amount=BUDGET, category=category)
             alert_rule_create(
-                user=user, name="bench", thresholds=thresholds, channels=["in_app"],
+                user=user, name="bench", thresholds=thresholds, channels=["in_app"], category=category,
                 quiet_hours_start=None, quiet_hours_end=None, cooldown_minutes=0, daily_limit=1000,
             )  # fmt: skip
         users.append(BenchUser(user, account.pk))
@@ -141,8 +142,12 @@ class HttpConnection:
             self.writer = None
 
 
-def expense(account_id: int) -> dict:
-    return {"account": account_id, "amount": str(BUDGET * STEP_PERCENT / 100), "kind": "expense", "merchant": "Bench"}
+def expense(account_id: int, category: str | None = None, amount: Decimal | None = None) -> dict:
+    body = {"account": account_id, "amount": str(amount or BUDGET * STEP_PERCENT / 100), "kind": "expense"}
+    body["merchant"] = "Bench"
+    if category:
+        body["category"] = category
+    return body
 
 
 # ---------------------------------------------------------------- latency
@@ -235,12 +240,17 @@ async def bare_poster(base_url: str, user: BenchUser, posts: int, interval: floa
 
 
 def process_cpu(pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds used so far by the server's processes (by role) and by every PostgreSQL process here."""
+    """CPU seconds used so far by the server's processes (by role) and by the PostgreSQL backends serving
+    the bench's database (other databases on the same server, and its shared background processes, not)."""
+    from django.db import connection
+
     used = {role: cpu_seconds(pid) for role, pid in pids.items()}
     used["postgres"] = 0.0
+    database = f" {connection.settings_dict['NAME']} ".encode()
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+            backend = entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres"
+            if backend and database in (entry / "cmdline").read_bytes().replace(b"\0", b" "):
                 used["postgres"] += cpu_seconds(int(entry.name))
         except OSError:  # gone meanwhile
             continue
@@ -299,6 +309,123 @@ def print_latency_row(level: int, r: dict) -> None:
     )
     print(f"{'':>8}CPU per notified post (socket round): {per_post}", flush=True)
     for message in sorted(set(r["live"]["errors"] + r["bare"]["errors"]))[:3]:
+        print(f"{'':>8}{message[:110]}", flush=True)
+
+
+# ---------------------------------------------------------------- the mix at a rate
+
+MIX_WATCHED, MIX_UNWATCHED = "groceries", "dining"  # the budget and rule watch groceries; dining has neither
+MIX_QUIET_AMOUNT = Decimal("3.50")
+MISSED_AFTER = 5.0  # an alert that has not arrived by then counts as missed
+
+
+async def mix_crossing(base_url: str, user: BenchUser, socket, posts: int, interval: float, out: dict) -> None:
+    """Every `interval` seconds a groceries expense that crosses the next threshold; wait for its alert."""
+    arrivals: asyncio.Queue = asyncio.Queue()
+
+    async def listen():
+        async for frame in socket:
+            event = json.loads(frame)
+            if event.get("type") == "notification" and event["notification"]["kind"] in CROSSING_KINDS:
+                arrivals.put_nowait(time.perf_counter())
+
+    listener = asyncio.create_task(listen()) if socket is not None else None
+    http = HttpConnection(base_url)
+    try:
+        async for start in schedule(posts, interval):
+            while not arrivals.empty():
+                arrivals.get_nowait()
+            status = await http.post_json("/api/v1/transactions/", expense(user.account_id, MIX_WATCHED), user.token)
+            out["post"].append(time.perf_counter() - start)
+            if status != 201:
+                out["errors"].append(f"POST answered {status}")
+                continue
+            if socket is None:
+                continue
+            try:
+                out["notified"].append(await asyncio.wait_for(arrivals.get(), MISSED_AFTER) - start)
+            except TimeoutError:
+                out["missed"] += 1
+    finally:
+        if listener is not None:
+            listener.cancel()
+        await http.close()
+
+
+async def mix_quiet(base_url: str, user: BenchUser, posts: int, interval: float, out: dict) -> None:
+    """Every `interval` seconds, half a period after the crossing one, an expense that crosses nothing."""
+    await asyncio.sleep(interval / 2)
+    http = HttpConnection(base_url)
+    body = expense(user.account_id, MIX_UNWATCHED, MIX_QUIET_AMOUNT)
+    try:
+        async for start in schedule(posts, interval):
+            status = await http.post_json("/api/v1/transactions/", body, user.token)
+            out["post"].append(time.perf_counter() - start)
+            if status != 201:
+                out["errors"].append(f"POST answered {status}")
+    finally:
+        await http.close()
+
+
+async def mix_round(base_url: str, users: list[BenchUser], posts: int, interval: float, sockets: list | None) -> dict:
+    out = {"post": [], "notified": [], "missed": 0, "errors": []}
+    sockets = sockets or [None] * len(users)
+    await asyncio.gather(
+        *(mix_crossing(base_url, u, s, posts, interval, out) for u, s in zip(users, sockets, strict=True)),
+        *(mix_quiet(base_url, u, posts, interval, out) for u in users),
+    )
+    return out
+
+
+def mix_users(users: int, posts: int) -> tuple[list[BenchUser], list[BenchUser]]:
+    """Users for the bare round and for the socket round, each with a groceries budget and a rule on it."""
+    return (
+        make_users(users, "mix-bare", crossings=posts, category=MIX_WATCHED),
+        make_users(users, "mix-live", crossings=posts, category=MIX_WATCHED),
+    )
+
+
+async def mix_rate(
+    base_url: str, cast: tuple[list[BenchUser], list[BenchUser]], rate: float, posts: int, in_flight: int, pids: dict
+) -> dict:
+    """Each user posts one crossing and one quiet expense every 2 * users / rate seconds: first without
+    sockets (the bare POST), then with every user's socket open (the alert)."""
+    bare_users, live_users = cast
+    interval = 2 * len(live_users) / rate
+    bare = await mix_round(base_url, bare_users, posts, interval, None)
+    await asyncio.sleep(2)  # the bare round's relays
+    failures: list[str] = []
+    sockets = await open_many(base_url, [u.token for u in live_users], len(live_users), in_flight, failures)
+    ready = [(u, s) for u, s in zip(live_users, sockets, strict=True) if s is not None]
+    before = process_cpu(pids)
+    live = await mix_round(base_url, [u for u, _ in ready], posts, interval, [s for _, s in ready])
+    await asyncio.sleep(1)  # the last posts' relays
+    live["cpu"] = {role: used - before[role] for role, used in process_cpu(pids).items()}
+    live["errors"] += failures
+    await close_many([s for _, s in ready], in_flight)
+    return {"rate": rate, "writes": len(live["post"]), "bare": bare, "live": live}
+
+
+MIX_HEADER = (
+    f"{'writes/s':>8} {'writes':>7} {'alert p50':>10} {'p95':>8} {'p99':>8} {'bare POST p95':>14} "
+    f"{'ratio':>6} {'missed':>10}  CPU per write (ms): daphne / worker / postgres"
+)
+
+
+def print_mix_row(r: dict) -> None:
+    live, bare = r["live"], r["bare"]
+    notified = live["notified"]
+    crossings = len(notified) + live["missed"]
+    ratio = percentile(notified, 95) / percentile(bare["post"], 95) if notified and bare["post"] else float("nan")
+    cpu = " / ".join(f"{live['cpu'].get(role, float('nan')) * 1000 / max(r['writes'], 1):.1f}"
+                     for role in ("daphne", "worker", "postgres"))  # fmt: skip
+    print(
+        f"{r['rate']:>8g} {r['writes']:>7} {ms(percentile(notified, 50)):>10} {ms(percentile(notified, 95))} "
+        f"{ms(percentile(notified, 99))} {ms(percentile(bare['post'], 95)):>14} {ratio:6.2f} "
+        f"{live['missed']:>4} of {crossings:<4}  {cpu}",
+        flush=True,
+    )
+    for message in sorted(set(live["errors"] + bare["errors"]))[:3]:
         print(f"{'':>8}{message[:110]}", flush=True)
 
 
@@ -447,6 +574,11 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=15.0)
     parser.add_argument("--in-flight", type=int, default=100, help="handshakes under way at once when opening sockets")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--rates", default="", help="the mix instead: writes/s per round, e.g. 10,20,50,100 (50 users, see --mix-users)"
+    )
+    parser.add_argument("--mix-users", type=int, default=50)
+    parser.add_argument("--mix-seconds", type=float, default=30.0, help="length of each round of the mix")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # still stop daphne and the worker
     if not (settings.USES_POSTGRES and settings.REDIS_URL and (args.url or settings.CELERY_BROKER_URL)):
@@ -462,7 +594,18 @@ def main() -> None:
     try:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"server {url} (daphne pid {pid or '?'}), {os.cpu_count()} CPUs, load average {load}")
-        if not args.skip_latency:
+        if args.rates:
+            print(f"\nThe mix: {args.mix_users} users, each posting one crossing and one quiet expense per period")
+            print(
+                f"(alert: POST to notification on the socket, ms; missed: none within {MISSED_AFTER:g} s)\n{MIX_HEADER}"
+            )
+            for rate in [float(x) for x in args.rates.split(",") if x]:
+                posts = max(3, round(args.mix_seconds * rate / (2 * args.mix_users)))
+                cast = mix_users(args.mix_users, posts)
+                vacuum_churned_tables()
+                heap_settle()
+                print_mix_row(asyncio.run(mix_rate(url, cast, rate, posts, args.in_flight, pids)))
+        elif not args.skip_latency:
             pace = f"every {args.interval:g} s per user" if args.interval else "back to back"
             print(f"\nPOST -> notification on the socket (ms), posts {pace}\n{LATENCY_HEADER}", flush=True)
             for level in [int(x) for x in args.levels.split(",") if x]:
@@ -472,7 +615,7 @@ def main() -> None:
                 heap_settle()  # this client's own full collections would count as the server's latency
                 figures = asyncio.run(latency_level(url, *users, posts, args.interval, args.in_flight, pids))
                 print_latency_row(level, figures)
-        if args.idle:
+        if args.idle and not args.rates:
             tokens = [u.token for u in make_users(100, "idle")]
             print_idle(asyncio.run(idle_sockets(url, pid, args.idle, tokens, args.idle_seconds, args.in_flight)))
     finally:
