@@ -16,7 +16,12 @@ from finance.models import (
     RuleOperator,
     TransactionKind,
 )
-from finance.selectors import categories_for_user, category_for_slug, transactions_for_user
+from finance.selectors import (
+    accounts_for_new_transactions,
+    categories_for_user,
+    category_for_slug,
+    transactions_for_user,
+)
 
 
 def show_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -79,18 +84,50 @@ class TransactionFilterForm(forms.Form):
 
 
 class AccountForm(forms.Form):
+    """Adding an account; `editing=True` for changing one, where the balance is the balance today."""
+
     name = forms.CharField(max_length=100)
     kind = forms.ChoiceField(choices=AccountKind.choices)
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES)
-    balance = forms.DecimalField(**MONEY, initial=0, help_text="For a card or loan: what you owe.")
+    balance = forms.DecimalField(
+        **MONEY, initial=0, label="Opening balance", help_text="What it holds today; for a card or loan, what you owe."
+    )
+    credit_limit = forms.DecimalField(
+        **MONEY,
+        required=False,
+        min_value=0,
+        label="Credit limit",
+        help_text="For a credit card; leave it empty otherwise.",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["balance"].label = "Balance"
+            self.fields[
+                "balance"
+            ].help_text = (
+                "Correct it to match your bank; for a card or loan, what you owe. Transactions move it from here."
+            )
+
+    @staticmethod
+    def initial_for(account) -> dict:
+        return {field: getattr(account, field) for field in ("name", "kind", "currency", "balance", "credit_limit")}
 
 
 class TransactionForm(forms.Form):
+    """Adding or editing a transaction. The account starts on the user's default one; archived accounts are
+    offered only when the transaction being edited is already on them."""
+
     kind = forms.ChoiceField(choices=TransactionKind.choices, initial=TransactionKind.EXPENSE)
     amount = forms.DecimalField(**MONEY, min_value=0, help_text="Always positive; the kind gives the direction.")
-    account = forms.ModelChoiceField(queryset=None)
+    account = forms.ModelChoiceField(queryset=None, required=False, empty_label=None)
     to_account = forms.ModelChoiceField(
-        queryset=None, required=False, label="To account", help_text="Only for transfers between your accounts."
+        queryset=None,
+        required=False,
+        label="To account",
+        empty_label="Not one of my accounts",
+        help_text="Only for transfers: where the money goes.",
     )
     occurred_at = forms.DateTimeField(
         label="When",
@@ -105,9 +142,12 @@ class TransactionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        accounts = user.accounts.all()
+        kept = [self.initial.get("account"), self.initial.get("to_account")]
+        accounts = accounts_for_new_transactions(user=user, also=[pk for pk in kept if pk])
         self.fields["account"].queryset = accounts
         self.fields["to_account"].queryset = accounts
+        if not self.initial.get("account"):
+            self.initial["account"] = next((account.pk for account in accounts if account.is_default), None)
         self.fields["category"].queryset = categories_for_user(user=user)
 
     def clean_tags(self):

@@ -17,19 +17,23 @@ MAX_AMOUNT = Decimal("999999999.99")
 
 
 class AccountKind(models.TextChoices):
-    CHECKING = "checking"
-    SAVINGS = "savings"
-    CREDIT = "credit"
-    LOAN = "loan"
-    CASH = "cash"
-    INVESTMENT = "investment"
+    CHECKING = "checking", "Checking"
+    SAVINGS = "savings", "Savings"
+    CREDIT = "credit", "Credit card"
+    LOAN = "loan", "Loan"
+    CASH = "cash", "Cash"
+    INVESTMENT = "investment", "Investment"
 
 
 LIABILITY_KINDS = (AccountKind.CREDIT, AccountKind.LOAN)
 
 
 class Account(models.Model):
-    """Where money sits. For credit and loan accounts `balance` is the amount owed."""
+    """Where money sits. For credit and loan accounts `balance` is the amount owed.
+
+    Every user has exactly one default account (`is_default`) from sign-up: the one a transaction is
+    recorded on when none is named. An archived account keeps its history but takes no new transactions.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accounts")
     name = models.CharField(max_length=100)
@@ -40,11 +44,19 @@ class Account(models.Model):
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The bank's account id (OFX ACCTID, ingest id)."
     )
+    is_default = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["user", "kind"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(is_default=True), name="account_one_default"),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(archived_at__isnull=True), name="account_default_not_archived"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -52,6 +64,10 @@ class Account(models.Model):
     @property
     def is_liability(self) -> bool:
         return self.kind in LIABILITY_KINDS
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class CreditLiability(models.Model):
@@ -248,9 +264,28 @@ class Budget(models.Model):
 
     class Meta:
         ordering = ["category__name", "month"]
+        # One budget per (user, category, month), where "no category" and "no month" count as values too.
+        # Four partial unique indexes rather than one with nulls_distinct=False, which SQLite cannot enforce.
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "category", "month"], name="budget_unique_per_month", nulls_distinct=False
+                fields=["user", "category", "month"],
+                condition=Q(category__isnull=False, month__isnull=False),
+                name="budget_unique_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "category"],
+                condition=Q(category__isnull=False, month__isnull=True),
+                name="budget_unique_every_month",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "month"],
+                condition=Q(category__isnull=True, month__isnull=False),
+                name="budget_overall_unique_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(category__isnull=True, month__isnull=True),
+                name="budget_overall_unique_every_month",
             ),
         ]
 

@@ -26,10 +26,12 @@ from finance.services.bulk import _copy_line
 from finance.services.rules import system_category_ids
 from finance.synthetic import Profile, SyntheticTransaction, month_transactions, months_back, profile_draw
 from users.models import ConsentEvent, ConsentScope, ConsentSource, User
+from users.services import user_register
 
 DEMO_EMAIL = "demo@spendwise.local"
 STAFF_EMAIL = "admin@spendwise.local"
 PERSON_EMAIL = "user{:05d}@seed.spendwise.local"
+CHECKING_NAME = "Everyday checking"
 TRANSACTION_COLUMNS = (
     "user_id", "account_id", "to_account_id", "kind", "amount", "currency", "occurred_at", "merchant", "description",
     "location", "category_id", "category_source", "category_confidence", "source", "external_id", "created_at",
@@ -46,7 +48,10 @@ Person = tuple[User, Profile, random.Random]
 def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int, today: date, seed: int) -> None:
     staff = User.objects.filter(email=STAFF_EMAIL).first()
     if staff is None:
-        User.objects.create_superuser(email=STAFF_EMAIL, password=staff_password, display_name="Operator")
+        staff = user_register(
+            email=STAFF_EMAIL, password=staff_password, display_name="Operator", source=ConsentSource.ADMIN
+        )
+        User.objects.filter(pk=staff.pk).update(is_staff=True, is_superuser=True)
     else:
         staff.set_password(staff_password)
         staff.save(update_fields=["password"])
@@ -59,9 +64,13 @@ def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int,
     profile = profile_draw(rng)
     profile.timezone = "America/New_York"
     with transaction.atomic():
-        demo = User.objects.create_user(
-            email=DEMO_EMAIL, password=demo_password, display_name="Demo", timezone=profile.timezone
-        )
+        demo = user_register(
+            email=DEMO_EMAIL, password=demo_password, display_name="Demo", timezone=profile.timezone,
+            source=ConsentSource.SIGNUP,
+        )  # fmt: skip
+        # The demo's everyday checking account becomes their default, as it is for every seeded person,
+        # in place of the empty one sign-up gave them.
+        Account.objects.filter(user=demo, is_default=True).delete()
         _write_people([(demo, profile, rng)], months=months, today=today)
         CategorizationRule.objects.create(
             user=demo, field="merchant", operator="contains", value="costco",
@@ -152,9 +161,10 @@ def _write_people(people: list[Person], *, months: int, today: date) -> int:
 
 
 def _accounts_draw(user: User, profile: Profile, rng: random.Random) -> dict[str, Account]:
+    """Checking (their default account), savings and a card."""
     return {
         "checking": Account(
-            user=user, name="Everyday checking", kind="checking", balance=Decimal(rng.randint(300, 6000))
+            user=user, name=CHECKING_NAME, kind="checking", balance=Decimal(rng.randint(300, 6000)), is_default=True
         ),
         "savings": Account(user=user, name="Savings", kind="savings", balance=Decimal(rng.randint(500, 25000))),
         "card": Account(user=user, name="Visa card", kind="credit", credit_limit=Decimal(profile.credit_limit)),

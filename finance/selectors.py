@@ -1,5 +1,6 @@
 """Reads of the ledger that more than one caller needs (API, pages, alerts, insights)."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from finance.models import (
 
 __all__ = [
     "BudgetStatus",
+    "accounts_for_new_transactions",
     "accounts_for_user",
     "budget_status_for_month",
     "budgets_for_user",
@@ -49,6 +51,11 @@ def categories_for_user(*, user) -> QuerySet[Category]:
 
 def accounts_for_user(*, user) -> QuerySet[Account]:
     return Account.objects.filter(user=user)
+
+
+def accounts_for_new_transactions(*, user, also: Iterable[int] = ()) -> QuerySet[Account]:
+    """The accounts a transaction may be put on: not archived (plus `also`, e.g. the ones it is on now)."""
+    return Account.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=list(also)), user=user)
 
 
 def budgets_for_user(*, user) -> QuerySet[Budget]:

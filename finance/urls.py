@@ -1,6 +1,6 @@
 """Server-rendered pages of the finance app."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from finance import views
 from finance.imports import views as import_views
@@ -11,7 +11,11 @@ urlpatterns = [
     path("transactions/<int:pk>/edit/", views.transaction_edit, name="transaction-edit"),
     path("transactions/<int:pk>/delete/", views.transaction_delete, name="transaction-delete"),
     path("transactions/undo/", views.transaction_undo, name="transaction-undo"),
-    path("accounts/add/", views.account_add, name="account-add"),
+    path("accounts/", views.accounts, name="accounts"),
+    path("accounts/<int:pk>/edit/", views.account_edit, name="account-edit"),
+    re_path(
+        r"^accounts/(?P<pk>[0-9]+)/(?P<change>archive|restore|default)/$", views.account_change, name="account-change"
+    ),
     path("budgets/", views.budgets, name="budgets"),
     path("budgets/<int:pk>/edit/", views.budget_edit, name="budget-edit"),
     path("budgets/<int:pk>/delete/", views.budget_delete, name="budget-delete"),

@@ -78,8 +78,6 @@ def transactions(request):
         "add_form": add_form,
         "page": page,
         "page_query": _page_link_query(request),
-        "has_accounts": accounts_for_user(user=request.user).exists(),
-        "account_form": AccountForm(initial={"currency": request.user.currency}),
     }
     return render(request, "finance/transactions.html", context)
 
@@ -122,14 +120,49 @@ def transaction_undo(request):
 
 
 @login_required
+def accounts(request):
+    form = AccountForm(request.POST or None, initial={"currency": request.user.currency})
+    if request.method == "POST" and _saved(request, form, services.account_create, "Account added."):
+        return redirect("accounts")
+    listed = accounts_for_user(user=request.user).order_by("archived_at", "-is_default", "name", "id")
+    context = {
+        "form": form,
+        "accounts": [account for account in listed if not account.is_archived],
+        "archived": [account for account in listed if account.is_archived],
+    }
+    return render(request, "finance/accounts.html", context)
+
+
+@login_required
+def account_edit(request, pk: int):
+    account = get_object_or_404(accounts_for_user(user=request.user), pk=pk)
+    form = AccountForm(request.POST or None, initial=AccountForm.initial_for(account), editing=True)
+    if request.method == "POST" and _saved(request, form, services.account_update, "Account saved.", account=account):
+        return redirect("accounts")
+    return render(request, "finance/account_edit.html", {"form": form, "account": account})
+
+
+ACCOUNT_CHANGES = {
+    "archive": ({"archived": True}, "“{}” is archived. Its history stays; it takes no new transactions."),
+    "restore": ({"archived": False}, "“{}” is back in use."),
+    "default": ({"is_default": True}, "“{}” is now your default account."),
+}
+
+
+@login_required
 @require_POST
-def account_add(request):
-    form = AccountForm(request.POST)
-    if _saved(request, form, services.account_create, "Account added."):
-        return redirect("transactions")
-    for field, errors in form.errors.items():
-        messages.error(request, f"{field}: {' '.join(errors)}")
-    return redirect("transactions")
+def account_change(request, pk: int, change: str):
+    """Archive, restore or make default: one button each on the Accounts page."""
+    account = get_object_or_404(accounts_for_user(user=request.user), pk=pk)
+    values, done = ACCOUNT_CHANGES[change]
+    try:
+        services.account_update(user=request.user, account=account, **values)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done.format(account.name))
+    return redirect("accounts")
 
 
 @login_required

@@ -31,10 +31,18 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class ProfileSerializer(serializers.ModelSerializer):
+    default_account = serializers.SerializerMethodField(
+        help_text="The id of the account transactions go to when none is named (change it on the account)."
+    )
+
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "timezone", "currency", "date_joined"]
+        fields = ["id", "email", "display_name", "timezone", "currency", "date_joined", "default_account"]
         read_only_fields = ["id", "email", "date_joined"]
+
+    def get_default_account(self, user: User) -> int | None:
+        # Read through the reverse relation, so users never imports finance (see users/signals.py).
+        return user.accounts.filter(is_default=True).values_list("pk", flat=True).first()
 
 
 class CredentialsSerializer(serializers.Serializer):

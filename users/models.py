@@ -1,8 +1,9 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone as dj_timezone
 
+from users.signals import user_registered
 from users.validators import validate_currency, validate_timezone
 
 
@@ -14,7 +15,9 @@ class UserManager(BaseUserManager):
             raise ValueError("An email address is required")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
-        user.save(using=self._db)
+        with transaction.atomic(using=self._db):
+            user.save(using=self._db)
+            user_registered.send(sender=self.model, user=user)
         return user
 
     def create_user(self, email: str, password: str | None = None, **fields):

@@ -23,7 +23,7 @@ from users.models import (
     User,
 )
 from users.selectors import consent_is_granted
-from users.signals import consent_changed
+from users.signals import consent_changed, user_registered
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def user_register(
     ip: str | None = None,
     source: str = ConsentSource.API,
 ) -> User:
-    """Create an account and record its data-processing consent.
+    """Create an account, record its data-processing consent and announce it (`user_registered`).
 
     `password` None makes an account that logs in only with emailed codes.
     Raises ValidationError naming each bad field (email taken, weak password, ...).
@@ -75,6 +75,7 @@ def user_register(
         with transaction.atomic():
             user.save()
             _append_consent_event(user=user, scope=ConsentScope.DATA_PROCESSING, granted=True, source=source, ip=ip)
+            user_registered.send(sender=User, user=user)
     except IntegrityError:
         # Two sign-ups raced for the same address; the unique index let one through.
         raise ValidationError({"email": ["A user with this email address already exists."]})

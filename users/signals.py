@@ -2,8 +2,14 @@
 
 consent_changed: sent after the database transaction that recorded a consent event
 commits. Keyword arguments: user (User), scope (str, a ConsentScope value), granted (bool).
+
+user_registered: sent inside the database transaction that creates a user, on every way in
+(sign-up page, API, admin, `createsuperuser`, the demo seed), so other apps can give the new
+person what they start with (finance: their default account). A receiver that raises undoes the
+sign-up. Keyword arguments: user (User).
 """
 
 from django.dispatch import Signal
 
 consent_changed = Signal()
+user_registered = Signal()

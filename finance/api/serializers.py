@@ -75,14 +75,42 @@ def money(**options) -> serializers.DecimalField:
     return serializers.DecimalField(**MONEY, **options)
 
 
+class ArchivedField(serializers.BooleanField):
+    """`archived` in and out; the row keeps when (archived_at)."""
+
+    def get_attribute(self, instance):
+        return instance.is_archived
+
+
 class AccountSerializer(serializers.ModelSerializer):
-    balance = money(required=False)
+    balance = money(required=False, help_text="For credit and loan accounts: the amount owed.")
     credit_limit = money(required=False, allow_null=True)
     currency = serializers.CharField(required=False, validators=[validate_currency])
+    is_default = serializers.BooleanField(
+        required=False,
+        help_text="Where transactions go when none is named. Set true to make this the default (the old one "
+        "stops being it); every person has exactly one.",
+    )
+    archived = ArchivedField(
+        required=False,
+        help_text="An archived account keeps its history but takes no new transactions. "
+        "The default account cannot be archived.",
+    )
 
     class Meta:
         model = Account
-        fields = ["id", "name", "kind", "currency", "balance", "credit_limit"]
+        fields = ["id", "name", "kind", "currency", "balance", "credit_limit", "is_default", "archived", "archived_at"]
+        read_only_fields = ["archived_at"]
+
+    def validate_archived(self, archived: bool) -> bool:
+        if archived and self.instance is None:
+            raise serializers.ValidationError("A new account cannot start archived.")
+        return archived
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is None:
+            attrs.pop("archived", None)
+        return attrs
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -96,7 +124,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class TransactionSerializer(serializers.ModelSerializer):
-    account = UserAccountField()
+    account = UserAccountField(required=False, help_text="Leave it out to use your default account.")
     to_account = UserAccountField(required=False, allow_null=True)
     amount = money()
     currency = serializers.CharField(required=False, validators=[validate_currency])

@@ -2,16 +2,21 @@
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from finance.models import Account, AccountKind, Category, Transaction, TransactionKind
 from finance.services.rules import categorizer_changed
 from finance.services.validation import Errors, check, currency_clean, money_clean, text_clean, user_category
 
-ACCOUNT_FIELDS = ("name", "kind", "currency", "balance", "credit_limit", "external_id")
+ACCOUNT_FIELDS = ("name", "kind", "currency", "balance", "credit_limit", "external_id", "is_default", "archived")
+# What a new user's first account is called, until they rename it.
+DEFAULT_ACCOUNT_NAME = "Main account"
+DEFAULT_NOT_ARCHIVED = "This is your default account: make another account the default before archiving it."
 
 
 def _signed_balance_clean(value, *, currency: str) -> Decimal:
@@ -60,33 +65,90 @@ def account_create(
     balance=Decimal("0.00"),
     credit_limit=None,
     external_id: str = "",
+    is_default: bool = False,
 ) -> Account:
+    """A new account; it becomes the default when asked to, or when the user has no default yet."""
     values = {"name": name, "kind": kind, "currency": currency, "balance": balance}
     values.update(credit_limit=credit_limit, external_id=external_id)
-    return Account.objects.create(user=user, **_account_values_clean(user=user, values=values))
+    cleaned = _account_values_clean(user=user, values=values)
+    _accounts_lock(user=user)
+    has_default = Account.objects.filter(user=user, is_default=True).exists()
+    if is_default and has_default:
+        Account.objects.filter(user=user, is_default=True).update(is_default=False)
+    return Account.objects.create(user=user, is_default=is_default or not has_default, **cleaned)
+
+
+@transaction.atomic
+def account_default_create(*, user) -> Account:
+    """The account a new user starts with (every sign-up path calls this); their default if they have one."""
+    _accounts_lock(user=user)
+    existing = Account.objects.filter(user=user, is_default=True).first()
+    if existing is not None:
+        return existing
+    return account_create(user=user, name=DEFAULT_ACCOUNT_NAME, currency=user.currency, is_default=True)
+
+
+def _accounts_lock(*, user) -> None:
+    """Serialise changes of one person's default: two at once would both see "no default"."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
 
 
 @transaction.atomic
 def account_update(*, user, account: Account, **changes) -> Account:
+    """Change an account's details; `is_default=True` makes it the default (the old one stops being it),
+    `archived=True/False` archives or restores it. The default account cannot be archived."""
     unknown = set(changes) - set(ACCOUNT_FIELDS)
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
+    _accounts_lock(user=user)
     account = Account.objects.select_for_update().get(pk=account.pk, user=user)
+    make_default = changes.pop("is_default", None)
+    archived = changes.pop("archived", None)
     cleaned = _account_values_clean(user=user, values={**changes, "_currency": account.currency})
+    _state_check(account=account, cleaned=cleaned, make_default=make_default, archived=archived)
     for field, value in cleaned.items():
         setattr(account, field, value)
+    if archived is not None and archived != account.is_archived:
+        account.archived_at = timezone.now() if archived else None
+    if make_default and not account.is_default:
+        Account.objects.filter(user=user, is_default=True).update(is_default=False)
+        account.is_default = True
     account.save()
     return account
 
 
-@transaction.atomic
-def account_delete(*, user, account: Account) -> None:
-    account = Account.objects.select_for_update().get(pk=account.pk, user=user)
-    used = (
+def _state_check(*, account: Account, cleaned: dict, make_default: bool | None, archived: bool | None) -> None:
+    errors = Errors()
+    will_be_archived = account.is_archived if archived is None else archived
+    if make_default is False and account.is_default:
+        errors.add("is_default", "Every person has a default account: make another one the default instead.")
+    if make_default and will_be_archived:
+        errors.add("is_default", "An archived account cannot be the default; restore it first.")
+    elif will_be_archived and account.is_default and not account.is_archived:
+        errors.add("archived", DEFAULT_NOT_ARCHIVED)
+    currency = cleaned.get("currency")
+    if currency and currency != account.currency and _in_use(account):
+        errors.add("currency", f"This account already has transactions in {account.currency}; its currency stays.")
+    errors.raise_if_any()
+
+
+def _in_use(account: Account) -> bool:
+    return (
         Transaction.all_objects.filter(account=account).exists()
         or Transaction.all_objects.filter(to_account=account).exists()
     )
-    if used:
+
+
+@transaction.atomic
+def account_delete(*, user, account: Account) -> None:
+    _accounts_lock(user=user)
+    account = Account.objects.select_for_update().get(pk=account.pk, user=user)
+    if account.is_default:
+        raise ValidationError(
+            {"account": ["This is your default account: make another account the default before deleting it."]},
+            code="protected",
+        )
+    if _in_use(account):
         raise ValidationError(
             {"account": ["This account has transactions; delete or move them first."]}, code="protected"
         )

@@ -28,6 +28,7 @@ from finance.services.validation import (
     Errors,
     check,
     currency_clean,
+    default_account,
     moment_clean,
     money_clean,
     tag_names_clean,
@@ -44,16 +45,24 @@ EDITABLE_FIELDS = (
 TEXT_LIMITS = {"merchant": 200, "description": 500, "location": 200, "external_id": 200}
 
 
-def _values_clean(*, user, values: dict) -> dict:
-    """Validate a full set of transaction values; raises ValidationError naming every bad field."""
+def _values_clean(*, user, values: dict, archived_ok: tuple = ()) -> dict:
+    """Validate a full set of transaction values; raises ValidationError naming every bad field.
+    No account means the user's default one; archived accounts are refused unless in `archived_ok`."""
     errors = Errors()
     cleaned = dict(values)
-    cleaned["account"] = check(errors, "account", user_account, user=user, value=values["account"])
+    if values["account"] is None:
+        cleaned["account"] = check(errors, "account", default_account, user=user)
+    else:
+        account = values["account"]
+        cleaned["account"] = check(errors, "account", user_account, user=user, value=account, archived_ok=archived_ok)
     kind = values["kind"]
     if kind not in TransactionKind.values:
         errors.add("kind", f"Choose one of: {', '.join(TransactionKind.values)}.")
     if values["to_account"] is not None:
-        cleaned["to_account"] = check(errors, "to_account", user_account, user=user, value=values["to_account"])
+        to_account = values["to_account"]
+        cleaned["to_account"] = check(
+            errors, "to_account", user_account, user=user, value=to_account, archived_ok=archived_ok
+        )
         if kind != TransactionKind.TRANSFER:
             errors.add("to_account", "Only a transfer has a destination account.")
         elif cleaned["to_account"] is not None and cleaned["to_account"] == cleaned["account"]:
@@ -169,8 +178,8 @@ def _undo_push(*, user, action: str, txn: Transaction, before: dict | None, afte
 def transaction_record(
     *,
     user,
-    account,
     amount,
+    account=None,
     kind: str = TransactionKind.EXPENSE,
     currency: str | None = None,
     occurred_at=None,
@@ -183,7 +192,8 @@ def transaction_record(
     to_account=None,
     location: str = "",
 ) -> Transaction:
-    """Record one transaction; with no category it is categorised automatically."""
+    """Record one transaction; with no account it goes on the user's default account, with no category it is
+    categorised automatically."""
     values = {
         "account": account, "to_account": to_account, "kind": kind, "amount": amount, "currency": currency,
         "occurred_at": occurred_at, "merchant": merchant, "description": description, "location": location,
@@ -238,7 +248,8 @@ def transaction_update(*, user, transaction: Transaction, **changes) -> Transact
     )
     if recategorize:
         values["category"] = None
-    cleaned = _values_clean(user=user, values=values)
+    kept = (txn.account_id, txn.to_account_id)  # its own accounts stay allowed once archived
+    cleaned = _values_clean(user=user, values=values, archived_ok=kept)
     _external_id_check(user=user, source=txn.source, external_id=cleaned["external_id"], other_than=txn.pk)
     ledger_apply(txn=txn, sign=-1)
     tag_names = cleaned.pop("tags")

@@ -54,18 +54,31 @@ def money_clean(value, *, currency: str = "USD", allow_zero: bool = False) -> De
     return amount.quantize(CENT)
 
 
-def user_account(*, user, value) -> Account:
-    """The user's account given as an Account or its id; anyone else's is 'unknown', never 'forbidden'."""
+def user_account(*, user, value, archived_ok: Iterable[int] = ()) -> Account:
+    """The user's account given as an Account or its id; anyone else's is 'unknown', never 'forbidden'.
+    An archived account takes no new transactions (`archived_ok`: ids a change may keep, e.g. its current ones)."""
     if isinstance(value, Account) and value.user_id == user.pk:
-        return value  # already the user's, as read by the caller
-    account_id = value.pk if isinstance(value, Account) else value
-    try:
-        account_id = int(account_id)
-        if not 0 < account_id < 2**63:
-            raise ValueError
-        return Account.objects.get(pk=account_id, user=user)
-    except (Account.DoesNotExist, TypeError, ValueError):
-        raise ValidationError("Unknown account.", code="does_not_exist")
+        account = value  # already the user's, as read by the caller
+    else:
+        account_id = value.pk if isinstance(value, Account) else value
+        try:
+            account_id = int(account_id)
+            if not 0 < account_id < 2**63:
+                raise ValueError
+            account = Account.objects.get(pk=account_id, user=user)
+        except (Account.DoesNotExist, TypeError, ValueError):
+            raise ValidationError("Unknown account.", code="does_not_exist")
+    if account.is_archived and account.pk not in archived_ok:
+        raise ValidationError(f"“{account.name}” is archived: restore it to record on it.", code="archived")
+    return account
+
+
+def default_account(*, user) -> Account:
+    """Where a transaction goes when no account is named: the user's default account."""
+    account = Account.objects.filter(user=user, is_default=True).first()
+    if account is None:
+        raise ValidationError("Choose an account: you have no default account yet.", code="required")
+    return account
 
 
 def user_category(*, user, value) -> Category:

@@ -45,10 +45,13 @@ def url(endpoint: str, obj=None) -> str:
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_owner_lists_and_reads(alice_api, owned, endpoint):
+def test_owner_lists_and_reads(alice, alice_api, owned, endpoint):
     listed = alice_api.get(url(endpoint))
     assert listed.status_code == 200
-    assert [row["id"] for row in listed.json()["results"]] == [owned[endpoint].pk]
+    expected = [owned[endpoint].pk]
+    if endpoint == "accounts":  # "Checking", then the "Main account" every person starts with
+        expected.append(alice.accounts.get(is_default=True).pk)
+    assert [row["id"] for row in listed.json()["results"]] == expected
     assert alice_api.get(url(endpoint, owned[endpoint])).status_code == 200
 
 
@@ -56,7 +59,9 @@ def test_owner_lists_and_reads(alice_api, owned, endpoint):
 @pytest.mark.parametrize("client_name", ["bob_api", "staff_api"])
 def test_others_never_see_it(request, owned, endpoint, client_name):
     client = request.getfixturevalue(client_name)
-    assert client.get(url(endpoint)).json()["results"] == []
+    listed = client.get(url(endpoint)).json()["results"]
+    assert owned[endpoint].pk not in [row["id"] for row in listed]
+    assert all(row.get("name") == "Main account" for row in listed)  # at most their own default account
     for method in ("get", "put", "patch", "delete"):
         response = getattr(client, method)(url(endpoint, owned[endpoint]), {"amount": "1.00"}, format="json")
         assert response.status_code == 404, method
@@ -83,7 +88,8 @@ def test_create_account(alice_api):
     body = {"name": "Visa", "kind": "credit", "currency": "EUR", "balance": "250.00", "credit_limit": "2000.00"}
     response = alice_api.post(url("accounts"), body, format="json")
     assert response.status_code == 201
-    assert response.json() == {"id": response.json()["id"], **body}
+    answer = {"id": response.json()["id"], **body, "is_default": False, "archived": False, "archived_at": None}
+    assert response.json() == answer
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,7 @@ def test_others_get_404_on_alices_objects(request, lunch, budget, rule, client_n
 
 @pytest.mark.parametrize(
     "path", ["/transactions/1/edit/", "/transactions/1/delete/", "/transactions/undo/", "/budgets/1/edit/",
-             "/categories/rules/1/edit/", "/accounts/add/"],
+             "/categories/rules/1/edit/", "/accounts/", "/accounts/1/edit/", "/accounts/1/archive/"],
 )  # fmt: skip
 def test_anonymous_actions_are_sent_to_login(anon_client, path):
     response = anon_client.post(path)
@@ -98,15 +98,6 @@ def test_anonymous_actions_are_sent_to_login(anon_client, path):
 
 
 # --- transactions -----------------------------------------------------------------------------------
-
-
-def test_without_an_account_the_page_offers_to_add_one(alice_client, alice):
-    assert "Add account" in content(alice_client.get("/transactions/"))
-    response = alice_client.post(
-        "/accounts/add/", {"name": "Wallet", "kind": "cash", "currency": "EUR", "balance": "20"}, follow=True
-    )
-    assert "Account added." in content(response)
-    assert alice.accounts.get().name == "Wallet"
 
 
 def test_add_a_transaction(alice_client, checking):

@@ -192,6 +192,7 @@ class TestMe:
             "timezone": "Europe/Berlin",
             "currency": "EUR",
             "date_joined": body["date_joined"],
+            "default_account": alice.accounts.get(name="Main account", is_default=True).pk,
         }
 
     def test_each_user_sees_themselves(self, bob_api, staff_api):
