@@ -4,13 +4,15 @@
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+PORT ?= 8000
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check typecheck install install-dev clean
 
 help:
-	@echo "make run        start Spendwise on http://127.0.0.1:8000 (migrates, loads demo data)"
+	@echo "make run        start Spendwise on http://127.0.0.1:8000 (migrates, loads demo data);"
+	@echo "                another port: make run PORT=8001.  Ctrl-C stops it."
 	@echo "make test       run the test suite"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make format     ruff format + ruff check --fix"
@@ -40,7 +42,7 @@ install-dev: $(BIN)/python
 	$(call install_requirements,requirements-dev.txt)
 
 run: install
-	@PATH="$(CURDIR)/$(BIN):$$PATH" scripts/run.sh
+	@PATH="$(CURDIR)/$(BIN):$$PATH" PORT="$(PORT)" scripts/run.sh
 
 test: install-dev
 	$(BIN)/python -m pytest
