@@ -14,7 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from users.models import User
 from users.services import user_register
 
-pytest_plugins = ["config.testing.live", "config.testing.browser"]
+pytest_plugins = ["config.testing.live", "config.testing.browser", "config.testing.faults"]
 
 PASSWORD = "correct-horse-battery-staple"
 

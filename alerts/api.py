@@ -1,6 +1,5 @@
 """DRF views of API.md "Alerts": thin, calling alerts.services and alerts.selectors."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -129,7 +128,7 @@ class NotificationViewSet(InUserTimezone, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = get_object_or_404(selectors.notifications_for_user(user=request.user), pk=pk)
+        notification = self.get_object()
         notification = services.notification_mark_read(user=request.user, notification=notification)
         return Response(NotificationSerializer(notification).data)
 

@@ -98,13 +98,18 @@ _database_url = env_url("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
 # every thread: HTTP_THREADS request threads, WebSocket and Celery threads). DATABASE_POOL_SIZE=0 turns the
 # pool off; then DATABASE_CONN_MAX_AGE (0 by default: a connection per request) applies.
 _database_pool_size = env_int("DATABASE_POOL_SIZE", 20, minimum=0)
-_database_pool_timeout = env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1)  # seconds to wait for a free connection
+# Seconds to wait for a free pooled connection, and for PostgreSQL to accept a new one: with the
+# database down, a request answers 503 (core/outage.py) after about this long, not a 500 much later.
+_database_pool_timeout = env_int("DATABASE_POOL_TIMEOUT", 3, minimum=1)
+_database_connect_timeout = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
 _database_conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 if _database_url:
     try:
         _database = dj_database_url.parse(_database_url, conn_max_age=_database_conn_max_age, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL could not be parsed: {exc}") from None
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", _database_connect_timeout)
     if _database["ENGINE"] == "django.db.backends.postgresql" and _database_pool_size:
         if _database_conn_max_age:
             raise ImproperlyConfigured(
@@ -127,15 +132,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
-# Cache, throttling and locks: Redis when REDIS_URL is set, else local memory.
+# Cache, throttling and locks: Redis when REDIS_URL is set, else local memory. With Redis
+# unreachable the cache fails open to this process's memory (config/cache.py); the short socket
+# timeouts keep a request from waiting on a Redis that does not answer.
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "spendwise"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
     CHANNEL_LAYERS = {

@@ -14,6 +14,8 @@ api_v1 = [
     path("operator/", include("operators.api_urls")),
 ]
 
+handler500 = "core.outage.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),

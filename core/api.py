@@ -6,8 +6,12 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.months import supported_day
+from core.outage import DATABASE_DOWN, RETRY_AFTER_SECONDS, database_unavailable
 
 
 class InUserTimezone:
@@ -38,6 +42,16 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+class DayField(serializers.DateField):
+    """A date (YYYY-MM-DD) within Spendwise's calendar (core.months.FIRST_DAY..LAST_DAY)."""
+
+    def to_internal_value(self, value):
+        try:
+            return supported_day(super().to_internal_value(value))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc))
+
+
 def _field_name(field: str) -> str:
     """Django's `__all__` becomes DRF's `non_field_errors`, as a serializer would answer."""
     return api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
@@ -49,6 +63,8 @@ def exception_handler(exc, context):
     A Django ValidationError raised by a service becomes a 400 in the same shape, so
     services can validate once for the API, the pages and the jobs.
     """
+    if database_unavailable(exc):
+        return Response({"detail": DATABASE_DOWN}, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(

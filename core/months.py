@@ -6,6 +6,12 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 TimeZoneLike = str | tzinfo
 
+# The calendar Spendwise works in: wide enough for any ledger, narrow enough that a period around
+# any of its days (a year, the next month, a day in any time zone) stays within Python's dates.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+OUT_OF_RANGE = f"Give a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}."
+
 
 def as_zone(tz: TimeZoneLike) -> tzinfo:
     return zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
@@ -47,14 +53,22 @@ def days_in_month(month: date) -> int:
 
 
 def parse_month(text: str) -> date:
-    """'YYYY-MM' -> the first day of that month. ValueError on anything else."""
+    """'YYYY-MM' -> the first day of that month. ValueError on anything else, or outside FIRST_DAY..LAST_DAY."""
     try:
         year, month = text.split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError
-        return date(int(year), int(month), 1)
+        first = date(int(year), int(month), 1)
     except (ValueError, AttributeError):
         raise ValueError(f"'{text}' is not a month in the form YYYY-MM.")
+    return supported_day(first)
+
+
+def supported_day(day: date) -> date:
+    """`day` itself when Spendwise's calendar holds it; ValueError (OUT_OF_RANGE) otherwise."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(OUT_OF_RANGE)
+    return day
 
 
 def format_month(month: date) -> str:

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from core.currencies import CURRENCY_CHOICES
-from core.months import parse_month
+from core.months import parse_month, supported_day
 from finance.models import (
     MONEY,
     AccountKind,
@@ -37,6 +37,13 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
+def _supported_day(value) -> None:
+    try:
+        supported_day(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid")
+
+
 def _clean_month(value: str):
     if not value:
         return None
@@ -61,8 +68,12 @@ class TransactionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         # "from" is a Python keyword, so these two are added by name.
-        self.fields["from"] = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
-        self.fields["to"] = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+        self.fields["from"] = forms.DateField(
+            required=False, label="From", widget=forms.DateInput({"type": "date"}), validators=[_supported_day]
+        )
+        self.fields["to"] = forms.DateField(
+            required=False, label="To", widget=forms.DateInput({"type": "date"}), validators=[_supported_day]
+        )
 
     def clean_month(self):
         return _clean_month(self.cleaned_data["month"])

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from core.months import as_zone, day_bounds, month_bounds, parse_month
+from core.months import as_zone, day_bounds, month_bounds, parse_month, supported_day
 from finance.budget_status import BudgetStatus, budget_status_for_month
 from finance.models import (
     MAX_AMOUNT,
@@ -42,6 +42,8 @@ __all__ = [
 
 def category_for_slug(*, user, slug: str) -> Category:
     """A system category or the user's own with this slug; raises Category.DoesNotExist."""
+    if "\x00" in slug:  # no slug holds one, and PostgreSQL refuses it in a query
+        raise Category.DoesNotExist(f"No category {slug!r}.")
     return categories_for_user(user=user).get(slug=slug)
 
 
@@ -98,9 +100,13 @@ def _date_filter(value, field: str) -> date:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         raise ValidationError({field: ["Enter a date as YYYY-MM-DD."]})
+    try:
+        return supported_day(day)
+    except ValueError as exc:
+        raise ValidationError({field: [str(exc)]})
 
 
 def _amount_filter(value, field: str) -> Decimal:

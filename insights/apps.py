@@ -6,4 +6,8 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from config.cache import redis_returned
         from insights import handlers  # noqa: F401  (registers the outbox subscribers)
+        from insights.cache import everything_changed
+
+        redis_returned.connect(everything_changed, dispatch_uid="insights-everything-changed")

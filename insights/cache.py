@@ -2,7 +2,8 @@
 
 A per-user version number is part of every key; an outbox event or a recommendation decision bumps it,
 so stale entries are never read again and simply expire. Benchmarks share one global version, bumped
-when the benchmark job writes.
+when the benchmark job writes. An "everything" version is bumped when Redis returns after an outage
+(config/cache.py): a bump made meanwhile went to one process's memory, so no entry from before is trusted.
 """
 
 from collections.abc import Callable
@@ -42,9 +43,15 @@ def benchmarks_changed() -> None:
     invalidate("benchmarks")
 
 
+def everything_changed(**signal_kwargs) -> None:
+    """Forget every cached read (a `config.cache.redis_returned` receiver)."""
+    invalidate("everything")
+
+
 def cached(*, user_id: int | None, name: str, params: tuple, compute: Callable[[], T]) -> T:
     scope = f"user:{user_id}" if user_id is not None else "benchmarks"
-    key = f"insights:{name}:{scope}:v{version(scope)}:" + ":".join(str(p) for p in params)
+    versions = f"v{version(scope)}.{version('everything')}"
+    key = f"insights:{name}:{scope}:{versions}:" + ":".join(str(p) for p in params)
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api import DayField
 from core.months import parse_month
 from insights.analytics.periods import PERIODS
 from insights.models import Window
@@ -17,7 +18,7 @@ class MonthField(serializers.CharField):
 
 class SummaryQuery(serializers.Serializer):
     period = serializers.ChoiceField(choices=PERIODS, default="month")
-    date = serializers.DateField(required=False, help_text="A day inside the period (default: today).")
+    date = DayField(required=False, help_text="A day inside the period (default: today).")
     month = MonthField(required=False, help_text="YYYY-MM: the month period of that month.")
 
 

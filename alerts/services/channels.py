@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -79,6 +79,15 @@ def _send_code(channel: NotificationChannel) -> None:
         )
 
 
+def _save_unique(channel: NotificationChannel) -> None:
+    """Save; the database's unique (user, kind, target) decides, so two racing requests cannot both add it."""
+    try:
+        with transaction.atomic():
+            channel.save()
+    except IntegrityError:
+        raise ValidationError({"target": ["You already have this channel."]})
+
+
 @transaction.atomic
 def channel_create(*, user, kind: str, target: str, secret: str = "", push_keys=None, events=None, categories=None):
     """Add a channel. SMS numbers and other people's email addresses get a code to confirm; others are ready."""
@@ -87,12 +96,10 @@ def channel_create(*, user, kind: str, target: str, secret: str = "", push_keys=
         events=list(events or (["notification"] if kind == ChannelKind.WEBHOOK else [])), categories=list(categories or []),
     )  # fmt: skip
     _validate(channel)
-    if NotificationChannel.objects.filter(user=user, kind=channel.kind, target=channel.target).exists():
-        raise ValidationError({"target": ["You already have this channel."]})
     if channel.kind == ChannelKind.WEBHOOK and not channel.secret:
         channel.secret = secrets.token_urlsafe(32)
     channel.verified = not _needs_code(channel)
-    channel.save()
+    _save_unique(channel)
     if not channel.verified:
         _send_code(channel)
     return channel
@@ -111,7 +118,7 @@ def channel_update(*, user, channel: NotificationChannel, **changes) -> Notifica
     _validate(channel)
     if target_changed:
         channel.verified = not _needs_code(channel)
-    channel.save()
+    _save_unique(channel)
     if target_changed and not channel.verified:
         _send_code(channel)
     return channel

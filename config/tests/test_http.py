@@ -143,3 +143,33 @@ def test_django_answers_through_the_bridge_and_finishes_each_request_in_its_thre
     assert json.loads(response["body"])["name"] == "Wallet"
     assert alice.accounts.filter(name="Wallet").exists()
     assert finished_in and all(name.startswith("http") for name in finished_in)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_a_body_past_the_limit_is_a_413_in_json_and_never_reaches_django(declared, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = b"{" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    headers = [(b"content-type", b"application/json")]
+    if declared:
+        headers.append((b"content-length", str(len(body)).encode()))
+    reached = []
+
+    def app(environ, start_response):
+        reached.append(environ["PATH_INFO"])
+        return echo(environ, start_response)
+
+    start, answer = call(
+        WsgiOverAsgi(app, threads=1), method="POST", path="/api/v1/transactions/", headers=headers, body=body
+    )
+    assert start["status"] == 413
+    assert (b"content-type", b"application/json") in start["headers"]
+    assert json.loads(answer["body"]) == {"detail": "The request body is larger than 1 MB, the most Spendwise accepts."}
+    assert reached == []
+
+
+def test_a_body_at_the_limit_is_served(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    start, answer = call(WsgiOverAsgi(echo, threads=1), method="POST", body=body)
+    assert start["status"] == 200
+    assert json.loads(answer["body"])["length"] == len(body)
