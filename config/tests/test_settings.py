@@ -163,7 +163,7 @@ def test_the_real_services_are_used_when_configured():
     assert settings["database_conn_max_age"] == 120
     assert settings["database_pool"] is None
     assert settings["database_health_checks"] is True
-    assert settings["cache"] == "django_redis.cache.RedisCache"
+    assert settings["cache"] == "config.cache.FailOpenRedisCache"
     assert settings["channel_layer"] == "alerts.channel_layer.BoundedRedisChannelLayer"
     assert settings["celery_eager"] is False
     assert settings["email"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -181,15 +181,15 @@ def test_the_channel_layer_keeps_to_a_bounded_number_of_redis_connections():
 
 def test_postgresql_connections_come_from_a_pool_by_default():
     settings = settings_with(DATABASE_URL="postgres://spendwise@db.example.com:5432/spendwise")
-    assert settings["database_pool"] == {"min_size": 2, "max_size": 20, "timeout": 10}
+    assert settings["database_pool"] == {"min_size": 2, "max_size": 20, "timeout": 3}
     assert settings["database_conn_max_age"] == 0
 
     sized = settings_with(
         DATABASE_URL="postgres://spendwise@db.example.com:5432/spendwise",
         DATABASE_POOL_SIZE="50",
-        DATABASE_POOL_TIMEOUT="3",
+        DATABASE_POOL_TIMEOUT="8",
     )
-    assert sized["database_pool"] == {"min_size": 2, "max_size": 50, "timeout": 3}
+    assert sized["database_pool"] == {"min_size": 2, "max_size": 50, "timeout": 8}
 
 
 def test_a_pool_and_persistent_connections_together_stop_start_up_naming_both():
