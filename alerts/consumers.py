@@ -12,14 +12,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from alerts import realtime, selectors
-from alerts.socket_memory import sockets
 
 CLOSE_UNAUTHENTICATED = 4401
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
-    counted = False
 
     async def connect(self):
         user = self.scope.get("user")
@@ -30,20 +28,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = realtime.user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        sockets.opened()
-        self.counted = True
         # Not thread-sensitive: a burst of reconnects counts in parallel threads instead of
         # queueing on one and missing daphne's handshake timeout.
         count = await database_sync_to_async(selectors.unread_count, thread_sensitive=False)(user=user)
         await self.send_json({"type": "unread_count", "count": count})
 
     async def disconnect(self, code):
-        try:
-            if self.group is not None:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
-        finally:
-            if self.counted:
-                sockets.closed()  # only now: a socket waiting for a Redis connection still holds its memory
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     @classmethod
     async def decode_json(cls, text_data):

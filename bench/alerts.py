@@ -64,7 +64,7 @@ from websockets.asyncio.client import connect as ws_connect  # noqa: E402
 from websockets.exceptions import WebSocketException  # noqa: E402
 
 from alerts.services.alert_rules import alert_rule_create  # noqa: E402
-from config.heap import heap_settle  # noqa: E402
+from config.runtime.heap import heap_settle  # noqa: E402
 from config.testing.live import service_env, start_celery_worker, start_daphne  # noqa: E402
 from finance.services import account_create, budget_create  # noqa: E402
 from users.models import User  # noqa: E402
@@ -490,7 +490,9 @@ async def idle_sockets(
     sockets = await open_many(base_url, tokens, count, in_flight, failures)
     figures["reconnect_s"], figures["reopened"] = time.perf_counter() - started, sum(s is not None for s in sockets)
     await close_many(sockets, in_flight)
-    await asyncio.sleep(8)  # daphne hands memory back a few seconds after a wave of closes (alerts.socket_memory)
+    await asyncio.sleep(
+        8
+    )  # daphne hands memory back a few seconds after a wave of closes (config.runtime.socket_memory)
     if pid:
         figures["rss_after"] = rss_mib(pid)
     return figures

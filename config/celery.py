@@ -58,6 +58,6 @@ app.autodiscover_tasks()
 @worker_ready.connect  # the worker's own process (threads and solo pools)
 @worker_process_init.connect  # each child of a prefork pool
 def _heap_settle(**kwargs) -> None:
-    from config.heap import heap_settle
+    from config.runtime.heap import heap_settle
 
     heap_settle()

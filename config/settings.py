@@ -73,7 +73,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
-# Threads per daphne process that run HTTP requests (config/http.py); WebSockets do not use them.
+# Threads per daphne process that run HTTP requests (config/runtime/http.py); WebSockets do not use them.
 HTTP_THREADS = env_int("HTTP_THREADS", 4, minimum=1)
 
 TEMPLATES = [
@@ -151,9 +151,9 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "alerts.channel_layer.BoundedRedisChannelLayer",
+            "BACKEND": "config.runtime.channel_layer.BoundedRedisChannelLayer",
             # Past CHANNEL_LAYER_MAX_CONNECTIONS a command waits for a free connection instead of
-            # opening more (alerts/channel_layer.py); at least 2, as the layer's blocking receive
+            # opening more (config/runtime/channel_layer.py); at least 2, as the layer's blocking receive
             # holds one for up to 5 s. The read timeout must outlast that receive (redis-py's 5 s
             # default raced it), or a slow reply kills a socket. REDIS_URL options win.
             "CONFIG": {

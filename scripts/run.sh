@@ -41,7 +41,7 @@ if [ -n "${CELERY_BROKER_URL:-}" ]; then
     celery -A config beat --loglevel "${CELERY_LOG_LEVEL:-INFO}" &
     running+=($!)
 fi
-# The C allocator, so memory comes back after a wave of WebSockets closes (alerts/socket_memory.py).
+# The C allocator, so memory comes back after a wave of WebSockets closes (config/runtime/socket_memory.py).
 PYTHONMALLOC=malloc daphne -b 127.0.0.1 -p "$port" config.asgi:application &
 running+=($!)
 echo "Spendwise is starting on http://127.0.0.1:$port/ (Ctrl-C stops it)"

@@ -1,4 +1,4 @@
-"""config.heap: daphne and the Celery worker freeze the heap they built at startup, so that full
+"""config.runtime.heap: daphne and the Celery worker freeze the heap they built at startup, so that full
 collections under load walk only what they allocated since (each process checked in a fresh interpreter)."""
 
 import os

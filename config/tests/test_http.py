@@ -1,4 +1,4 @@
-"""config.http: HTTP requests reach Django's WSGI handler whole, in pool threads, and come back whole."""
+"""config.runtime.http: HTTP requests reach Django's WSGI handler whole, in pool threads, and come back whole."""
 
 import asyncio
 import json
@@ -12,7 +12,7 @@ from django.core.signals import request_finished
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from config.asgi import application
-from config.http import WsgiOverAsgi
+from config.runtime.http import WsgiOverAsgi
 
 
 def echo(environ, start_response):

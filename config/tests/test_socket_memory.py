@@ -2,9 +2,11 @@ import asyncio
 import logging
 
 import pytest
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.testing import WebsocketCommunicator
 
-from alerts import socket_memory
-from alerts.socket_memory import SETTLED_CLOSES, WAVE_MINIMUM, SocketMemory
+from config.runtime import socket_memory
+from config.runtime.socket_memory import SETTLED_CLOSES, WAVE_MINIMUM, CountedSockets, SocketMemory
 
 SETTLE = 0.05
 
@@ -69,3 +71,30 @@ def test_a_few_sockets_coming_and_going_never_trigger_a_trim(memory, caplog):
     asyncio.run(wave())
     assert trims(caplog) == 0
     assert (memory.open, memory.peak) == (0, WAVE_MINIMUM - 1)
+
+
+class Refusing(AsyncWebsocketConsumer):
+    async def connect(self):
+        await self.close()
+
+
+def test_a_socket_counts_from_its_accept_until_its_consumer_has_finished():
+    memory = SocketMemory()
+    seen_while_disconnecting = []
+
+    class Echo(AsyncWebsocketConsumer):
+        async def disconnect(self, code):
+            seen_while_disconnecting.append(memory.open)
+
+    async def session():
+        socket = WebsocketCommunicator(CountedSockets(Echo.as_asgi(), memory), "/ws/")
+        connected, _ = await socket.connect()
+        assert connected and memory.open == 1
+        await socket.disconnect()
+        refused = WebsocketCommunicator(CountedSockets(Refusing.as_asgi(), memory), "/ws/")
+        connected, _ = await refused.connect()
+        assert not connected
+
+    asyncio.run(session())
+    assert seen_while_disconnecting == [1]  # still counted while its disconnect handler runs
+    assert (memory.open, memory.peak) == (0, 1)  # a refused handshake never counted

@@ -5,10 +5,8 @@ project with ten hops between the event loop and threads per request (counted on
 the request signals, the middleware chain and the middleware it runs asynchronously, the view,
 rendering, closing), and starts a new thread for each request.
 Here the loop reads the request body, one pooled thread runs the whole request through the
-WSGI handler (as gunicorn would), and the loop sends the answer. On the ledger benchmark this
-takes 15-18% less CPU for a POST or a page of transactions (the budget status about the same)
-and a third off the p95 under 50 clients (README, Ledger).
-WebSockets stay with Channels (config/asgi.py). Responses are sent whole: the project has no
+WSGI handler (as gunicorn would), and the loop sends the answer (measured in bench/README.md,
+Ledger API). WebSockets stay with Channels (config/asgi.py). Responses are sent whole: the project has no
 streaming responses. A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (the largest import and its
 envelope) is refused with a 413 in JSON before it is read, or as soon as it grows past that.
 """

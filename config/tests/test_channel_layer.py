@@ -1,4 +1,4 @@
-"""alerts.channel_layer, against the real Redis."""
+"""config.runtime.channel_layer, against the real Redis."""
 
 import asyncio
 import uuid
@@ -8,7 +8,7 @@ from django.conf import settings
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
-from alerts.channel_layer import BoundedRedisChannelLayer, WaitingConnectionPool
+from config.runtime.channel_layer import BoundedRedisChannelLayer, WaitingConnectionPool
 
 pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis: set REDIS_URL=redis://...")
 

@@ -1,6 +1,6 @@
 """Give memory back to the system after a wave of sockets closes (a deploy, a network blip).
 
-Thousands of idle sockets cost about 40 KiB each. When they close, daphne's protocol objects sit in
+Thousands of idle sockets cost tens of KiB each. When they close, daphne's protocol objects sit in
 reference cycles until a full collection, which an idle process may not run for a long time, and
 the allocator keeps the freed pages. Once the open sockets of this process have fallen to half
 their peak and the closes have stopped (daphne lets go of a closed socket a second or so after
@@ -9,7 +9,7 @@ it), a collection and glibc's `malloc_trim` hand the free pages back (once per w
 This needs daphne on the C allocator (`PYTHONMALLOC=malloc`, as scripts/run.sh starts it):
 pymalloc keeps a whole 1 MiB arena while any object in it lives, and the few objects a wave leaves
 behind (a connection added to a pool, a cache entry) pinned most of the wave's arenas, so the
-process stayed at about 80 % of its peak however much was freed.
+process stayed near its peak however much was freed (measured in bench/README.md, Alerts).
 """
 
 import asyncio
@@ -79,3 +79,29 @@ class SocketMemory:
 
 
 sockets = SocketMemory()
+
+
+class CountedSockets:
+    """ASGI middleware for WebSocket scopes: a socket counts from its accept until its consumer has
+    finished, its disconnect handler included (a socket waiting there for a Redis connection still holds
+    its memory)."""
+
+    def __init__(self, inner, memory: SocketMemory = sockets):
+        self.inner = inner
+        self.memory = memory
+
+    async def __call__(self, scope, receive, send):
+        accepted = False
+
+        async def send_counting(message):
+            nonlocal accepted
+            if message["type"] == "websocket.accept" and not accepted:
+                accepted = True
+                self.memory.opened()
+            await send(message)
+
+        try:
+            return await self.inner(scope, receive, send_counting)
+        finally:
+            if accepted:
+                self.memory.closed()
