@@ -138,7 +138,7 @@ def port_is_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def start_servers(args) -> tuple[list[str], list[subprocess.Popen]]:
+def start_servers(args, application: str) -> tuple[list[str], list[subprocess.Popen]]:
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -158,7 +158,7 @@ def start_servers(args) -> tuple[list[str], list[subprocess.Popen]]:
         if not port_is_free(port):
             stop(processes)
             sys.exit(f"port {port} is taken; pick others with --port")
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application]
         log = open(f"/tmp/bench-ledger-daphne-{port}.log", "wb")  # noqa: SIM115 (lives as long as the server)
         processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         urls.append(f"http://127.0.0.1:{port}")
@@ -179,6 +179,16 @@ def start_servers(args) -> tuple[list[str], list[subprocess.Popen]]:
             stop(processes)
             sys.exit(f"daphne at {url} did not start")
     return urls, processes
+
+
+def cpu_seconds(processes) -> float:
+    """User + system CPU the processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def stop(processes) -> None:
@@ -268,7 +278,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def report(results: dict, elapsed: float, categorisation: list[float], args) -> None:
+def report(
+    results: dict, elapsed: float, categorisation: list[float], args, *, application: str, cpu: float | None
+) -> None:
     from django.db import connection
 
     from finance.models import Transaction
@@ -276,7 +288,8 @@ def report(results: dict, elapsed: float, categorisation: list[float], args) -> 
     total = Transaction.all_objects.filter(user__in=bench_users()).count()
     print(f"\n{bench_users().count()} users, {total:,} transactions, {args.clients} clients, {args.servers or 'external'} "
           f"server(s), {args.rounds} rounds each, PostgreSQL {connection.pg_version // 10000}, "
-          f"{f'a request every {args.interval:g} s per client' if args.interval else 'requests back to back'}")  # fmt: skip
+          f"{f'a request every {args.interval:g} s per client' if args.interval else 'requests back to back'}, "
+          f"serving {application}")  # fmt: skip
     failures = results.pop("failures", [])
     print(f"{'endpoint':<22}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'req/s':>10}")
     for name, values in results.items():
@@ -286,6 +299,9 @@ def report(results: dict, elapsed: float, categorisation: list[float], args) -> 
               f"{max(values):>10.1f}{len(values) / elapsed:>10.1f}")  # fmt: skip
     print(f"{'categorisation':<22}{len(categorisation):>10}{statistics.median(categorisation):>10.3f}"
           f"{percentile(categorisation, 0.95):>10.3f}{max(categorisation):>10.3f}   (in-process, per transaction)")  # fmt: skip
+    if cpu is not None:
+        answered = sum(len(values) for values in results.values())
+        print(f"server CPU: {1000 * cpu / answered:.1f} ms per request ({cpu:.1f} s for {answered} requests)")
     if failures:
         print(f"\n{len(failures)} requests failed (not in the timings), e.g. {failures[0]}")
 
@@ -311,6 +327,13 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
     parser.add_argument("--load-only", action="store_true", help="load the data and stop")
     parser.add_argument("--no-teach", dest="teach", action="store_false", help="skip teaching the categorisers")
+    parser.add_argument(
+        "--application",
+        action="append",
+        help="the ASGI application the started servers serve (default config.asgi:application); give it more than "
+        "once to alternate between them, each --repeat times, on the same data in the same run",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every --application, alternating")
     args = parser.parse_args()
     setup_django(args)
     if not args.reuse or bench_users().count() < args.clients:
@@ -318,14 +341,21 @@ def main() -> None:
     if args.load_only:
         return
     categorisation = categorisation_times(args)
-    urls, processes = ([args.url.rstrip("/")], []) if args.url else start_servers(args)
     if args.url:
         args.servers = 0
-    try:
-        results, elapsed = run_clients(args, urls)
-    finally:
-        stop(processes)
-    report(results, elapsed, categorisation, args)
+        results, elapsed = run_clients(args, [args.url.rstrip("/")])
+        report(results, elapsed, categorisation, args, application=args.url, cpu=None)
+        return
+    for _ in range(args.repeat):
+        for application in args.application or ["config.asgi:application"]:
+            urls, processes = start_servers(args, application)
+            try:
+                cpu_before = cpu_seconds(processes)
+                results, elapsed = run_clients(args, urls)
+                cpu = cpu_seconds(processes) - cpu_before
+            finally:
+                stop(processes)
+            report(results, elapsed, categorisation, args, application=application, cpu=cpu)
 
 
 if __name__ == "__main__":
