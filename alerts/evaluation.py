@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from alerts.models import AlertRule, Notification, ThresholdFiring
 from alerts.rules import (
+    INACTIVITY_DAYS,
     Firing,
     Threshold,
     evaluate_forecast,
@@ -211,27 +211,21 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
 
 
 def remind_inactive_users(*, now: datetime | None = None) -> int:
-    """A gentle reminder, once per stretch, to users who logged nothing for 5 days."""
-    from finance.models import Transaction
+    """A gentle reminder, once per stretch, to users who logged nothing for INACTIVITY_DAYS."""
+    from finance.selectors import last_logged_at_before
     from users.models import User
 
     now = now or timezone.now()
-    last_logged = (
-        Transaction.objects.filter(user__is_active=True)
-        .values("user")
-        .annotate(last=Max("created_at"))
-        .filter(last__lte=now - timedelta(days=5))
-    )
     sent = 0
-    for row in last_logged:
-        if not inactivity_due(last_logged_at=row["last"], now=now):
+    for user_id, last in last_logged_at_before(cutoff=now - timedelta(days=INACTIVITY_DAYS)):
+        if not inactivity_due(last_logged_at=last, now=now):
             continue
-        user = User.objects.get(id=row["user"])
-        days = (now - row["last"]).days
+        user = User.objects.get(id=user_id)
+        days = (now - last).days
         notification = notify(
             user=user, kind="inactivity", severity="info", title="Nothing logged for a while",
             body=f"It has been {days} days since you last logged a transaction. A minute now keeps your budgets honest.",
-            data={"last_logged_at": row["last"].isoformat()}, dedup_key=f"inactivity:{row['last'].isoformat()}",
+            data={"last_logged_at": last.isoformat()}, dedup_key=f"inactivity:{last.isoformat()}",
         )  # fmt: skip
         sent += notification is not None
     return sent

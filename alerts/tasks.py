@@ -41,10 +41,3 @@ def send_daily_digests() -> int:
 @shared_task(queue="alerts")
 def send_monthly_summaries() -> int:
     return services.monthly_summaries_send_due()
-
-
-@shared_task(queue="alerts")
-def evaluate_user_alerts(user_id: int) -> int:
-    from users.models import User
-
-    return len(evaluation.evaluate_user(user=User.objects.get(id=user_id)))

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -168,5 +168,12 @@ def local_today(*, user) -> date:
     return timezone.now().astimezone(as_zone(user.timezone)).date()
 
 
-def local_datetime(*, user, moment: datetime) -> datetime:
-    return moment.astimezone(as_zone(user.timezone))
+def last_logged_at_before(*, cutoff: datetime) -> list[tuple[int, datetime]]:
+    """(user id, when they last logged a transaction) for active users whose last one is at or before `cutoff`."""
+    rows = (
+        Transaction.objects.filter(user__is_active=True)
+        .values("user")
+        .annotate(last=Max("created_at"))
+        .filter(last__lte=cutoff)
+    )
+    return [(row["user"], row["last"]) for row in rows]

@@ -188,7 +188,3 @@ def channel_send_test(*, user, channel: NotificationChannel) -> Notification:
     )
     transaction.on_commit(lambda: dispatch([delivery.id]))
     return notification
-
-
-def push_public_key() -> str:
-    return settings.VAPID_PUBLIC_KEY
