@@ -3,13 +3,10 @@
 from datetime import date
 
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from core.months import parse_month
 from finance.outbox import register
 from insights import cache
-from insights.models import Recommendation
 from insights.selectors.consent import user_consents
 from insights.services.daily import daily_spending_refresh
 from insights.services.profiles import profiles_mark_stale
@@ -31,9 +28,3 @@ def transaction_changed(event) -> None:
 def budget_updated(event) -> None:
     if event.user_id is not None:
         transaction.on_commit(lambda: cache.user_changed(event.user_id))
-
-
-@receiver(post_save, sender=Recommendation, dispatch_uid="insights.recommendation_saved")
-def recommendation_saved(sender, instance: Recommendation, **kwargs) -> None:
-    """Operators' decisions change what the user sees, whichever service saved them."""
-    transaction.on_commit(lambda: cache.user_changed(instance.user_id))

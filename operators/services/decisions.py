@@ -8,17 +8,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from alerts.services import notify
 from insights.models import Recommendation, ReviewStatus
+from insights.services.reviews import (
+    RecommendationNotPending,
+    recommendation_pending_lock,
+    recommendation_review_save,
+    recommendation_reviewed_fields,
+    recommendations_pending_lock,
+)
 from operators.models import DecisionAction, ReviewDecision
 
-AUDITED_FIELDS = ("status", "title", "body", "original_title", "original_body", "user_status")
-
-
-class DecisionConflict(Exception):
-    """The recommendation is no longer waiting for review."""
+# The recommendation was decided already: the API answers 409, the admin shows the message.
+DecisionConflict = RecommendationNotPending
 
 
 @dataclass
@@ -31,23 +34,9 @@ class BulkResult:
         return [error["id"] for error in self.errors]
 
 
-def _snapshot(recommendation: Recommendation) -> dict:
-    return {name: getattr(recommendation, name) for name in AUDITED_FIELDS}
-
-
-def _claim_pending(recommendation_id: int) -> Recommendation:
-    recommendation = Recommendation.objects.select_for_update().select_related("user").get(id=recommendation_id)
-    if recommendation.status != ReviewStatus.PENDING_REVIEW:
-        raise DecisionConflict(f"Recommendation {recommendation_id} is {recommendation.status}, not pending review.")
-    return recommendation
-
-
 def _decide(*, operator, recommendation: Recommendation, action: str, reason: str = "", notes: str = "", **changes):
-    before = _snapshot(recommendation)
-    for name, value in changes.items():
-        setattr(recommendation, name, value)
-    recommendation.reviewed_at = timezone.now()
-    recommendation.save(update_fields=[*changes, "reviewed_at"])
+    before = recommendation_reviewed_fields(recommendation)
+    recommendation_review_save(recommendation=recommendation, **changes)
     ReviewDecision.objects.create(
         recommendation=recommendation,
         operator=operator,
@@ -55,7 +44,7 @@ def _decide(*, operator, recommendation: Recommendation, action: str, reason: st
         reason=reason,
         notes=notes,
         before=before,
-        after=_snapshot(recommendation),
+        after=recommendation_reviewed_fields(recommendation),
     )
     if recommendation.status in (ReviewStatus.APPROVED, ReviewStatus.OVERRIDDEN):
         notify(
@@ -72,7 +61,7 @@ def _decide(*, operator, recommendation: Recommendation, action: str, reason: st
 
 @transaction.atomic
 def recommendation_approve(*, operator, recommendation_id: int, notes: str = "") -> Recommendation:
-    recommendation = _claim_pending(recommendation_id)
+    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
     return _decide(
         operator=operator,
         recommendation=recommendation,
@@ -86,7 +75,7 @@ def recommendation_approve(*, operator, recommendation_id: int, notes: str = "")
 def recommendation_reject(*, operator, recommendation_id: int, reason: str) -> Recommendation:
     if not (reason or "").strip():
         raise ValidationError({"reason": ["A reason is required to reject a recommendation."]})
-    recommendation = _claim_pending(recommendation_id)
+    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
     return _decide(
         operator=operator,
         recommendation=recommendation,
@@ -111,7 +100,7 @@ def recommendation_override(
         errors["title"] = ["The title is too long (200 characters at most)."]
     if errors:
         raise ValidationError(errors)
-    recommendation = _claim_pending(recommendation_id)
+    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
     return _decide(
         operator=operator,
         recommendation=recommendation,
@@ -143,8 +132,7 @@ def recommendations_bulk_approve(*, operator, recommendation_ids: list[int], not
 @transaction.atomic
 def recommendations_withdraw_pending(*, user, reason: str) -> int:
     """The user withdrew consent: their pending recommendations never reach them."""
-    pending = Recommendation.objects.select_for_update().filter(user=user, status=ReviewStatus.PENDING_REVIEW)
-    count = 0
+    pending = recommendations_pending_lock(user=user)
     for recommendation in pending:
         _decide(
             operator=None,
@@ -153,5 +141,4 @@ def recommendations_withdraw_pending(*, user, reason: str) -> int:
             reason=reason,
             status=ReviewStatus.WITHDRAWN,
         )
-        count += 1
-    return count
+    return len(pending)
