@@ -177,3 +177,35 @@ def last_logged_at_before(*, cutoff: datetime) -> list[tuple[int, datetime]]:
         .filter(last__lte=cutoff)
     )
     return [(row["user"], row["last"]) for row in rows]
+
+
+# Reads for the other apps' jobs and analytics: the rows they may see, to narrow and shape as they need.
+
+
+def transactions_between(
+    *, users: QuerySet | list[int], start: datetime, end: datetime | None = None
+) -> QuerySet[Transaction]:
+    """Live transactions of `users` that happened in [start, end) (from `start` on when end is None)."""
+    queryset = Transaction.objects.filter(user__in=users, occurred_at__gte=start)
+    return queryset if end is None else queryset.filter(occurred_at__lt=end)
+
+
+def accounts_of(*, users: QuerySet | list[int]) -> QuerySet[Account]:
+    return Account.objects.filter(user__in=users)
+
+
+def monthly_totals_between(
+    *, users: QuerySet | list[int], first_month: date, last_month: date
+) -> QuerySet[MonthlyCategoryTotal]:
+    """The monthly aggregate of `users` for the months from first_month to last_month (first days), both included."""
+    return MonthlyCategoryTotal.objects.filter(user__in=users, month__gte=first_month, month__lte=last_month)
+
+
+def budgets_applying(*, user, month: date | None = None) -> QuerySet[Budget]:
+    """The every-month budgets and, given a month, that month's own (which take precedence where both exist)."""
+    queryset = Budget.objects.filter(user=user, month__isnull=True)
+    return queryset if month is None else Budget.objects.filter(user=user, month__in=[month]) | queryset
+
+
+def budget_of_user(*, user, budget_id: int) -> Budget | None:
+    return Budget.objects.filter(pk=budget_id, user=user).first()

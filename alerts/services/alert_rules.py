@@ -2,11 +2,12 @@
 
 import zoneinfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 
 from alerts.models import AlertRule, ChannelKind
 from alerts.rules import validate_thresholds
+from finance.selectors import category_for_slug
 
 EDITABLE = (
     "name", "category", "thresholds", "channels", "quiet_hours_start", "quiet_hours_end",
@@ -15,14 +16,11 @@ EDITABLE = (
 
 
 def _resolve_category(*, user, slug):
-    from finance.models import Category
-    from finance.selectors import category_for_slug
-
     if slug in (None, ""):
         return None
     try:
         return category_for_slug(user=user, slug=slug)
-    except Category.DoesNotExist:
+    except ObjectDoesNotExist:
         raise ValidationError({"category": [f"There is no category '{slug}'."]})
 
 

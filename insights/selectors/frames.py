@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet
 from django.db.models.functions import Cast, Coalesce, Round
 
-from finance.models import Account, Budget, MonthlyCategoryTotal, Transaction
+from finance.selectors import accounts_of, budgets_applying, monthly_totals_between, transactions_between
 from insights.models import DailySpending
 
 TRANSACTION_COLUMNS = [
@@ -95,7 +95,7 @@ def transactions_frame(*, users: QuerySet | list[int], start: datetime, end: dat
         else ("occurred_at", "created_at")
     )
     queryset = (
-        Transaction.objects.filter(user__in=users, occurred_at__gte=start, occurred_at__lt=end)
+        transactions_between(users=users, start=start, end=end)
         .order_by()
         .values_list(
             "user_id",
@@ -134,7 +134,7 @@ ACCOUNT_COLUMNS = [
 
 def accounts_frame(*, users: QuerySet | list[int]) -> pd.DataFrame:
     queryset = (
-        Account.objects.filter(user__in=users)
+        accounts_of(users=users)
         .order_by()
         .values_list(
             "user_id",
@@ -157,9 +157,8 @@ def accounts_frame(*, users: QuerySet | list[int]) -> pd.DataFrame:
 def monthly_totals_frame(*, users: QuerySet | list[int], first_month: date, last_month: date) -> pd.DataFrame:
     """user_id, month (Timestamp), category (system slug or the user's own), kind, cents."""
     queryset = (
-        MonthlyCategoryTotal.objects.filter(
-            user__in=users, month__gte=first_month, month__lte=last_month, kind__in=["expense", "income"], total__gt=0
-        )
+        monthly_totals_between(users=users, first_month=first_month, last_month=last_month)
+        .filter(kind__in=["expense", "income"], total__gt=0)
         .order_by()
         .values_list("user_id", "month", "category__slug", "kind", cents("total"))
     )
@@ -186,10 +185,11 @@ def daily_frame(*, user, start: date, end: date) -> pd.DataFrame:
 def budgets_frame(*, user, month: date | None = None) -> pd.DataFrame:
     """budget_id, category (slug; "" for the overall budget), cents: the budgets that apply to `month`
     (a month's own budget overrides the every-month one), or only the every-month ones when month is None."""
-    queryset = Budget.objects.filter(user=user, month__isnull=True)
-    if month is not None:
-        queryset = Budget.objects.filter(user=user, month__in=[month]) | queryset
-    rows = queryset.order_by().values_list("id", "category__slug", cents("amount"), "month")
+    rows = (
+        budgets_applying(user=user, month=month)
+        .order_by()
+        .values_list("id", "category__slug", cents("amount"), "month")
+    )
     frame = pd.DataFrame.from_records(list(rows), columns=["budget_id", "category", "cents", "month"])
     frame["category"] = frame["category"].fillna("")
     frame["specific"] = frame["month"].notna()

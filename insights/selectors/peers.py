@@ -6,7 +6,7 @@ import pandas as pd
 
 from core.money import cents_to_decimal
 from core.months import format_month, previous_month
-from finance.models import MonthlyCategoryTotal
+from finance.selectors import monthly_totals_between
 from insights import cache
 from insights.analytics.benchmarks import (
     ALL,
@@ -78,7 +78,8 @@ def _safe(read, *args) -> dict:
 
 def _spent(user, category: str, month: date) -> int:
     total = (
-        MonthlyCategoryTotal.objects.filter(user=user, category__slug=category, month=month, kind="expense")
+        monthly_totals_between(users=[user], first_month=month, last_month=month)
+        .filter(category__slug=category, kind="expense")
         .values_list("total", flat=True)
         .first()
     )

@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.months import as_zone, day_bounds, days_in_month, format_month
-from finance.models import Transaction
+from finance.selectors import transactions_between
 from insights import cache
 from insights.analytics.periods import Period, earlier_periods, period_containing
 from insights.analytics.score import behaviour_score
@@ -29,7 +29,8 @@ def _bounds(user, period: Period) -> tuple[datetime, datetime]:
 def top_merchants(*, user, period: Period, limit: int = 5) -> list[dict]:
     start, end = _bounds(user, period)
     rows = (
-        Transaction.objects.filter(user=user, kind="expense", occurred_at__gte=start, occurred_at__lt=end)
+        transactions_between(users=[user], start=start, end=end)
+        .filter(kind="expense")
         .exclude(merchant="")
         .values("merchant")
         .annotate(spent=Sum("amount"), count=Count("id"))

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.months import month_bounds, next_month
-from finance.models import Transaction
+from finance.selectors import transactions_between
 from insights.models import DailySpending
 from insights.selectors.consent import users_consenting
 
@@ -31,9 +31,7 @@ def _daily_rows(
 
     `chunked` reads them through a server-side cursor, for the nightly rebuild; one user's month is
     read at once (a cursor costs two more round trips)."""
-    live = Transaction.objects.filter(user__in=users, kind__in=KINDS, occurred_at__gte=start)
-    if end is not None:
-        live = live.filter(occurred_at__lt=end)
+    live = transactions_between(users=users, start=start, end=end).filter(kind__in=KINDS)
     totals = (
         live.annotate(day=TruncDate("occurred_at", tzinfo=ZoneInfo(zone)))
         .order_by()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from finance.models import Budget
+from finance.selectors import budget_of_user
 from finance.services import budget_update
 from insights import cache
 from insights.analytics.recommendations import generate
@@ -75,7 +75,7 @@ def _answerable(*, user, recommendation: Recommendation) -> Recommendation:
 def _apply_budget_changes(*, user, changes: list[dict]) -> list[dict]:
     applied = []
     for change in changes:
-        budget = Budget.objects.filter(pk=change["budget_id"], user=user).first()
+        budget = budget_of_user(user=user, budget_id=change["budget_id"])
         if budget is None:
             raise ValidationError({"detail": f"The {change['category']} budget no longer exists."})
         before = budget.amount
