@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from insights.choices import ReviewStatus, UserStatus  # noqa: F401 (the models' states; also imported from here)
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -119,20 +121,6 @@ class RecommendationKind(models.TextChoices):
     BUDGET_ADJUSTMENT = "budget_adjustment"
     EDUCATION = "education"
     PRODUCT_OFFER = "product_offer"
-
-
-class ReviewStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    OVERRIDDEN = "overridden"
-    WITHDRAWN = "withdrawn"
-
-
-class UserStatus(models.TextChoices):
-    NEW = "new"
-    ACCEPTED = "accepted"
-    DISMISSED = "dismissed"
 
 
 class Difficulty(models.TextChoices):

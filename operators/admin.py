@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from insights.models import Recommendation, ReviewStatus
+from insights.selectors.review import recommendation_for_review
 from operators import services
 from operators.forms import DECISION_FORMS
 from operators.models import ReviewDecision
@@ -123,7 +124,7 @@ class RecommendationReviewAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        recommendation = Recommendation.objects.filter(pk=object_id).first()
+        recommendation = recommendation_for_review(recommendation_id=object_id)
         can_decide = bool(
             recommendation
             and recommendation.status == ReviewStatus.PENDING_REVIEW

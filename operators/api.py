@@ -1,6 +1,7 @@
 """Operator API (/api/v1/operator/): staff only; decisions go through operators.services."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -9,8 +10,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from insights.models import Recommendation, ReviewStatus
+from insights.choices import ReviewStatus
 from insights.selectors.profiles import profile_json
+from insights.selectors.review import review_queue
 from insights.serializers import RecommendationOut
 from insights.services import profile_fresh
 from operators import selectors, services
@@ -47,10 +49,7 @@ class RecommendationQueueView(ListAPIView):
     def get_queryset(self):
         query = StatusQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        queryset = Recommendation.objects.select_related("user").order_by("created_at", "id")
-        if "status" in query.validated_data:
-            queryset = queryset.filter(status=query.validated_data["status"])
-        return queryset
+        return review_queue(status=query.validated_data.get("status"))
 
 
 class ApproveIn(serializers.Serializer):
@@ -79,7 +78,7 @@ class _DecisionView(APIView):
         given.is_valid(raise_exception=True)
         try:
             recommendation = self.decision(operator=request.user, recommendation_id=pk, **given.validated_data)
-        except Recommendation.DoesNotExist:
+        except ObjectDoesNotExist:
             raise NotFound("No such recommendation.")
         except services.DecisionConflict as conflict:
             return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)

@@ -9,6 +9,7 @@ from insights.models import Recommendation, ReviewStatus
 
 # What a review may change, and what its audit row records before and after.
 REVIEWED_FIELDS = ("status", "title", "body", "original_title", "original_body", "user_status")
+TITLE_MAX_LENGTH = Recommendation._meta.get_field("title").max_length
 
 
 class RecommendationNotPending(Exception):

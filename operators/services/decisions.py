@@ -4,14 +4,18 @@ Each decision changes the recommendation and writes its ReviewDecision audit row
 database transaction; an approved or overridden recommendation notifies its user.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 
 from alerts.services import notify
-from insights.models import Recommendation, ReviewStatus
+from insights.choices import ReviewStatus
 from insights.services.reviews import (
+    TITLE_MAX_LENGTH,
     RecommendationNotPending,
     recommendation_pending_lock,
     recommendation_review_save,
@@ -19,6 +23,9 @@ from insights.services.reviews import (
     recommendations_pending_lock,
 )
 from operators.models import DecisionAction, ReviewDecision
+
+if TYPE_CHECKING:
+    from insights.models import Recommendation
 
 # The recommendation was decided already: the API answers 409, the admin shows the message.
 DecisionConflict = RecommendationNotPending
@@ -34,7 +41,7 @@ class BulkResult:
         return [error["id"] for error in self.errors]
 
 
-def _decide(*, operator, recommendation: Recommendation, action: str, reason: str = "", notes: str = "", **changes):
+def _decide(*, operator, recommendation, action: str, reason: str = "", notes: str = "", **changes):
     before = recommendation_reviewed_fields(recommendation)
     recommendation_review_save(recommendation=recommendation, **changes)
     ReviewDecision.objects.create(
@@ -96,7 +103,7 @@ def recommendation_override(
     body = (body or "").strip() or None
     if title is None and body is None:
         errors["title"] = ["Give a new title, a new body, or both."]
-    if title is not None and len(title) > Recommendation._meta.get_field("title").max_length:
+    if title is not None and len(title) > TITLE_MAX_LENGTH:
         errors["title"] = ["The title is too long (200 characters at most)."]
     if errors:
         raise ValidationError(errors)
@@ -120,7 +127,7 @@ def recommendations_bulk_approve(*, operator, recommendation_ids: list[int], not
     for recommendation_id in dict.fromkeys(recommendation_ids):
         try:
             recommendation_approve(operator=operator, recommendation_id=recommendation_id, notes=notes)
-        except Recommendation.DoesNotExist:
+        except ObjectDoesNotExist:
             result.errors.append({"id": recommendation_id, "message": "No such recommendation."})
         except DecisionConflict as conflict:
             result.errors.append({"id": recommendation_id, "message": str(conflict)})
