@@ -14,7 +14,7 @@ help:
 	@echo "make run        start Spendwise on http://127.0.0.1:8000 (migrates, loads demo data);"
 	@echo "                another port: make run PORT=8001.  Ctrl-C stops it."
 	@echo "make test       run the test suite"
-	@echo "make lint       ruff check + ruff format --check"
+	@echo "make lint       ruff check + ruff format --check + import contracts (lint-imports)"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make check      lint, Django system checks, missing migrations, tests"
 	@echo "make typecheck  mypy with django-stubs"
@@ -50,6 +50,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .
