@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from alerts.evaluation import evaluate_user, evaluation_turn
 from alerts.services import webhook_events_fan_out
+from alerts.services.evaluation import evaluate_user, evaluation_turn
 from core.months import month_start, parse_month
 from finance.outbox import outbox_pending_after, register
 

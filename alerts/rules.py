@@ -1,7 +1,7 @@
 """Pure alert semantics: no ORM, no I/O.
 
 Given what was spent, the budget, a rule's thresholds and what already fired, decide
-which notification to send. Evaluation (alerts/evaluation.py) loads the inputs and
+which notification to send. Evaluation (alerts/services/evaluation.py) loads the inputs and
 saves the outcome.
 """
 

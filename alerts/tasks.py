@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from alerts import evaluation, services
+from alerts import services
 from alerts.services.deliveries import MAX_ATTEMPTS
 
 
@@ -30,7 +30,7 @@ def deliver_deferred() -> int:
 
 @shared_task(queue="alerts")
 def remind_inactive_users() -> int:
-    return evaluation.remind_inactive_users()
+    return services.remind_inactive_users()
 
 
 @shared_task(queue="alerts")

@@ -16,6 +16,7 @@ from alerts.services.channels import (
 )
 from alerts.services.deliveries import DeliveryRetry, deliveries_release_due, deliveries_retry, delivery_send
 from alerts.services.digest import digest_send, digests_send_due, monthly_summaries_send_due, monthly_summary_send
+from alerts.services.evaluation import evaluate_user, remind_inactive_users
 from alerts.services.notify import dispatch, notify
 from alerts.services.reads import notification_mark_read, notifications_mark_all_read
 from alerts.services.webhook_events import webhook_events_fan_out
@@ -38,10 +39,12 @@ __all__ = [
     "digest_send",
     "digests_send_due",
     "dispatch",
+    "evaluate_user",
     "monthly_summaries_send_due",
     "monthly_summary_send",
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify",
+    "remind_inactive_users",
     "webhook_events_fan_out",
 ]

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from freezegun import freeze_time
 
-from alerts.evaluation import evaluate_user, remind_inactive_users
 from alerts.models import AlertRule, Notification
+from alerts.services.evaluation import evaluate_user, remind_inactive_users
 from alerts.tests.factories import AccountFactory, UserFactory, budget, rule, spend
 from config.testing.concurrency import run_at_once
 from finance import services as finance_services

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from alerts import services
-from alerts.evaluation import EVALUATION_LOCK_SPACE, evaluation_turn
 from alerts.models import Delivery, Notification
+from alerts.services.evaluation import EVALUATION_LOCK_SPACE, evaluation_turn
 from alerts.tests.factories import AccountFactory, UserFactory, budget, spend
 from alerts.tests.test_transports import Receiver
 from finance import services as finance_services

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from alerts.evaluation import evaluate_user
+from alerts.services.evaluation import evaluate_user
 
 
 class Command(BaseCommand):

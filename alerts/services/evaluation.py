@@ -22,9 +22,12 @@ from alerts.rules import (
     inactivity_due,
     threshold_severity_kind,
 )
-from alerts.services import alert_rule_ensure_default, notify
+from alerts.services.alert_rules import alert_rule_ensure_default
+from alerts.services.notify import notify
 from core.money import money_format
 from core.months import format_month, month_start
+from finance.selectors import budget_status_for_month, last_logged_at_before
+from users.models import User
 
 # The first key of the PostgreSQL advisory locks that let one user's evaluations take turns.
 EVALUATION_LOCK_SPACE = 0x616C7274  # "alrt"
@@ -52,8 +55,6 @@ def evaluate_user(
 
     `caused_at` is when the ledger change happened; notifications carry it as `event_at`, so the
     operator dashboard can measure the time from a transaction to its in-app delivery."""
-    from finance.selectors import budget_status_for_month
-
     now = now or timezone.now()
     current = month_start(now, user.timezone)
     if months is not None and current not in months:
@@ -212,9 +213,6 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
 
 def remind_inactive_users(*, now: datetime | None = None) -> int:
     """A gentle reminder, once per stretch, to users who logged nothing for INACTIVITY_DAYS."""
-    from finance.selectors import last_logged_at_before
-    from users.models import User
-
     now = now or timezone.now()
     sent = 0
     for user_id, last in last_logged_at_before(cutoff=now - timedelta(days=INACTIVITY_DAYS)):
