@@ -18,7 +18,7 @@ from alerts.services.deliveries import DeliveryRetry, deliveries_release_due, de
 from alerts.services.digest import digest_send, digests_send_due, monthly_summaries_send_due, monthly_summary_send
 from alerts.services.evaluation import evaluate_user, remind_inactive_users
 from alerts.services.notify import dispatch, notify
-from alerts.services.reads import notification_mark_read, notifications_mark_all_read
+from alerts.services.read_state import notification_mark_read, notifications_mark_all_read
 from alerts.services.webhook_events import webhook_events_fan_out
 
 __all__ = [

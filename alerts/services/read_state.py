@@ -5,14 +5,13 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from alerts import realtime, selectors
 from alerts.models import Notification
 
 logger = logging.getLogger(__name__)
 
 
 def _push_unread_count(user_id: int) -> None:
-    from alerts import realtime, selectors
-
     try:
         realtime.send_event(
             user_id=user_id, event={"type": "unread_count", "count": selectors.unread_count(user=user_id)}
