@@ -1,4 +1,4 @@
-"""DRF views of API.md "Alerts": thin, calling alerts.services and alerts.selectors."""
+"""DRF views of docs/api.md "Alerts": thin, calling alerts.services and alerts.selectors."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets

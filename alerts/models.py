@@ -1,6 +1,6 @@
 """Alert rules, their firing records, notifications, deliveries and channels.
 
-Only alerts.services writes these rows (see DESIGN.md).
+Only alerts.services writes these rows (docs/architecture-and-data-flow.md).
 """
 
 from datetime import time

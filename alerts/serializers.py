@@ -1,4 +1,4 @@
-"""REST shapes of API.md "Alerts", shared by the API, the WebSocket push and webhooks."""
+"""REST shapes of docs/api.md "Alerts", shared by the API, the WebSocket push and webhooks."""
 
 from rest_framework import serializers
 

@@ -1,4 +1,4 @@
-"""Project-wide DRF pieces: the pagination of API.md, the one error format, times in the user's zone."""
+"""Project-wide DRF pieces: the pagination of docs/api.md, the one error format, times in the user's zone."""
 
 import zoneinfo
 

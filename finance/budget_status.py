@@ -1,4 +1,4 @@
-"""Budget status for one month (API.md `/budgets/status/`): reads the aggregate and one bounded
+"""Budget status for one month (docs/api.md `/budgets/status/`): reads the aggregate and one bounded
 range of the user's own recent transactions; the arithmetic is finance.forecast."""
 
 from dataclasses import dataclass

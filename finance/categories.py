@@ -1,4 +1,4 @@
-"""The system categories of API.md, and putting them back after a database flush.
+"""The system categories of docs/api.md, and putting them back after a database flush.
 
 Migration 0002 created them with its own frozen copy of this list; this copy serves
 post_migrate, which Django also sends after `flush` (as pytest-django's transactional

@@ -54,7 +54,7 @@ def _clean_month(value: str):
 
 
 class TransactionFilterForm(forms.Form):
-    """The `month, from, to, category, kind, tag, q, min_amount, max_amount` filters of API.md."""
+    """The `month, from, to, category, kind, tag, q, min_amount, max_amount` filters of docs/api.md."""
 
     q = forms.CharField(required=False, max_length=200, label="Search", help_text="Merchant or description")
     month = forms.CharField(required=False, label="Month", widget=MonthInput, help_text="YYYY-MM")

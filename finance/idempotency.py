@@ -1,4 +1,4 @@
-"""`Idempotency-Key` for POST endpoints (API.md; the IETF httpapi draft and Stripe's semantics).
+"""`Idempotency-Key` for POST endpoints (docs/api.md; the IETF httpapi draft and Stripe's semantics).
 
 Per user and key, in the cache (Redis in production) for 24 hours:
 - the same key with the same body replays the first answer (status and body) and does nothing;

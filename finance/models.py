@@ -1,4 +1,4 @@
-"""The ledger. Only finance.services writes these rows (see DESIGN.md)."""
+"""The ledger. Only finance.services writes these rows (docs/architecture-and-data-flow.md)."""
 
 from decimal import Decimal
 

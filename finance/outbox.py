@@ -1,4 +1,4 @@
-"""The transactional outbox of DESIGN.md.
+"""The transactional outbox (docs/architecture-and-data-flow.md, "The main flows").
 
 Services call `outbox_emit(...)` inside their `transaction.atomic()`; the event row commits
 with the change or not at all. On commit a relay task is queued; `outbox_sweep` (beat)

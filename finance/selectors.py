@@ -120,7 +120,7 @@ def _amount_filter(value, field: str) -> Decimal:
 
 
 def transactions_for_user(*, user, filters: dict | None = None) -> QuerySet[Transaction]:
-    """The user's live transactions, newest occurred_at first, narrowed by the filters of API.md.
+    """The user's live transactions, newest occurred_at first, narrowed by the filters of docs/api.md.
 
     filters: month (YYYY-MM or date), from / to (dates, inclusive, in the user's zone), category (slug),
     kind, tag (name), q (merchant or description contains), min_amount, max_amount.

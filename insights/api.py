@@ -1,4 +1,4 @@
-"""The insights and recommendations API (API.md, "Insights and recommendations"). Thin: validate, read, answer."""
+"""The insights and recommendations API (docs/api.md, "Insights and recommendations"). Thin: validate, read, answer."""
 
 from datetime import date
 

@@ -19,7 +19,7 @@ from operators import selectors, services
 
 
 class IsOperator(permissions.IsAdminUser):
-    """Staff only, as API.md says; the admin additionally checks the `operators` group's permissions."""
+    """Staff only, as docs/api.md says; the admin additionally checks the `operators` group's permissions."""
 
     message = "Only operators (staff) may use the operator API."
 

@@ -1,4 +1,4 @@
-"""The auth, profile and consent API (API.md "Auth and profile", consents)."""
+"""The auth, profile and consent API (docs/api.md, "Auth and profile", consents)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status

@@ -62,7 +62,7 @@ def _apply(rule: AlertRule, *, user, changes: dict) -> None:
 
 @transaction.atomic
 def alert_rule_create(*, user, **fields) -> AlertRule:
-    """A rule with the defaults of API.md for whatever is not given; its time zone defaults to the user's."""
+    """A rule with the defaults of docs/api.md for whatever is not given; its time zone defaults to the user's."""
     rule = AlertRule(user=user, timezone=user.timezone or "UTC")
     _apply(rule, user=user, changes=fields)
     rule.save()

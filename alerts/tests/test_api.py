@@ -1,4 +1,4 @@
-"""API.md "Alerts" with the access cast: owner, another user (404), anonymous (401), staff."""
+"""docs/api.md, "Alerts", with the access cast: owner, another user (404), anonymous (401), staff."""
 
 import json
 from datetime import UTC, datetime

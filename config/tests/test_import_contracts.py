@@ -46,9 +46,17 @@ def test_the_project_keeps_its_contracts(tree):
         ("finance/services/__init__.py", "import alerts.selectors  # noqa", "Apps depend one way"),
         ("core/months.py", "import users.models  # noqa", "Apps depend one way"),
         ("alerts/rules.py", "import django.db  # noqa", "The pure cores import no Django"),
-        ("insights/analytics/signals.py", "from django.utils import timezone  # noqa", "The pure cores import no Django"),
+        (
+            "insights/analytics/signals.py",
+            "from django.utils import timezone  # noqa",
+            "The pure cores import no Django",
+        ),
         ("operators/views.py", "from alerts.models import Delivery  # noqa", "alerts' tables through alerts.selectors"),
-        ("insights/wording.py", "from finance.models import Budget  # noqa", "finance's tables through finance.selectors"),
+        (
+            "insights/wording.py",
+            "from finance.models import Budget  # noqa",
+            "finance's tables through finance.selectors",
+        ),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(tree, module, line, contract):

@@ -1,4 +1,4 @@
-"""Request and answer shapes of the ledger API (API.md "Ledger"). Rules live in finance.services."""
+"""Request and answer shapes of the ledger API (docs/api.md, "Ledger"). Rules live in finance.services."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field

@@ -1,4 +1,4 @@
-"""Ledger endpoints of API.md: validate the request shape, call finance.services, answer.
+"""Ledger endpoints of docs/api.md: validate the request shape, call finance.services, answer.
 
 Every queryset is the requesting user's own rows, so another user's object is a 404.
 """

@@ -1,4 +1,4 @@
-"""/api/v1/imports/ and /api/v1/transactions/sync/ (API.md)."""
+"""/api/v1/imports/ and /api/v1/transactions/sync/ (docs/api.md)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets

@@ -1,4 +1,4 @@
-"""The system categories of API.md. Frozen here on purpose: later code changes must not rewrite history."""
+"""The system categories of docs/api.md. Frozen here on purpose: later code changes must not rewrite history."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST /api/v1/transactions/ (API.md), and the reusable decorator itself."""
+"""Idempotency-Key on POST /api/v1/transactions/ (docs/api.md), and the reusable decorator itself."""
 
 from decimal import Decimal
 
