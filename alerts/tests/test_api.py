@@ -20,15 +20,6 @@ CHANNELS = "/api/v1/notification-channels/"
 NOTIFICATIONS = "/api/v1/notifications/"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def test_create_a_rule_with_the_defaults(alice_api):
     response = alice_api.post(RULES, {"name": "Groceries", "category": "groceries"}, format="json")
     assert response.status_code == 201, response.json()

@@ -22,17 +22,6 @@ def thresholds_seen(user):
     return [(n.kind, n.severity, n.data["threshold"]) for n in rows]
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a ledger write and everything it sets off after commit (outbox relay, evaluation, deliveries)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def tune(user, **changes):
     """Change the default rule every user gets with their first budget event."""
     from alerts.services import alert_rule_update

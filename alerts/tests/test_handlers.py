@@ -24,15 +24,6 @@ EVALUATE = "alerts.handlers.evaluate_budgets"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def local_webhooks(settings):
     settings.DEBUG = True
     settings.WEBHOOK_ALLOW_PRIVATE = True

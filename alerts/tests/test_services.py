@@ -13,15 +13,6 @@ from alerts.tasks import deliver, deliver_deferred, send_daily_digests
 from alerts.tests.factories import rule
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def alert(user, committed, **fields):
     values = {
         "user": user,

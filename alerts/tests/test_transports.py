@@ -21,15 +21,6 @@ from alerts.models import Delivery
 from alerts.realtime import user_group
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 class Receiver:
     """A real HTTP server on 127.0.0.1 answering with the given status codes in turn (the last one repeats)."""
 

@@ -1,20 +1,9 @@
 """Pages: alert rules, notification centre, channels; owner, another user, anonymous, staff."""
 
-import pytest
 from django.core import mail
 
 from alerts import services
 from alerts.models import AlertRule, NotificationChannel
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
 
 RULE_FORM = {
     "name": "Groceries watch", "category": "groceries", "thresholds": "50:info, 100:danger", "channels": ["in_app", "email"],
