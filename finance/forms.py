@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from core.currencies import CURRENCY_CHOICES
-from core.months import parse_month, supported_day
+from core.months import format_month, parse_month, supported_day
 from finance.models import (
     MONEY,
     AccountKind,
@@ -195,6 +195,15 @@ class BudgetForm(forms.Form):
 
     def clean_month(self):
         return _clean_month(self.cleaned_data["month"])
+
+    @staticmethod
+    def initial_for(budget) -> dict:
+        return {
+            "category": budget.category.slug if budget.category else None,
+            "amount": budget.amount,
+            "month": format_month(budget.month) if budget.month else "",
+            "rollover": budget.rollover,
+        }
 
 
 class CategoryForm(forms.Form):

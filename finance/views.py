@@ -1,5 +1,8 @@
 """Ledger pages. Thin: forms shape the input, finance.services does the work, like the API."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.months import format_month, month_start
+from core.months import month_start
 from finance import services
 from finance.dashboard import budget_rows, dashboard_context
 from finance.forms import (
@@ -57,6 +60,44 @@ def _saved(request, form, service, message: str, **target) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class EditableRow:
+    """One kind of the user's rows with an edit page (finance/<name>_edit.html) and a delete button."""
+
+    name: str  # transaction, budget, rule: the services' keyword and the template's
+    rows: Callable  # the user's rows of this kind (a selector)
+    form: type
+    update: Callable
+    delete: Callable
+    saved: str
+    deleted: str
+    back: str  # where both go when done
+
+
+def _edit_view(row: EditableRow):
+    @login_required
+    def edit(request, pk: int):
+        target = get_object_or_404(row.rows(user=request.user), pk=pk)
+        form = row.form(request.POST or None, user=request.user, initial=row.form.initial_for(target))
+        if request.method == "POST" and _saved(request, form, row.update, row.saved, **{row.name: target}):
+            return redirect(row.back)
+        return render(request, f"finance/{row.name}_edit.html", {"form": form, row.name: target})
+
+    return edit
+
+
+def _delete_view(row: EditableRow):
+    @login_required
+    @require_POST
+    def delete(request, pk: int):
+        target = get_object_or_404(row.rows(user=request.user), pk=pk)
+        row.delete(user=request.user, **{row.name: target})
+        messages.success(request, row.deleted)
+        return redirect(row.back)
+
+    return delete
+
+
 def _page_link_query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -80,26 +121,6 @@ def transactions(request):
         "page_query": _page_link_query(request),
     }
     return render(request, "finance/transactions.html", context)
-
-
-@login_required
-def transaction_edit(request, pk: int):
-    transaction = get_object_or_404(transactions_for_user(user=request.user), pk=pk)
-    form = TransactionForm(request.POST or None, user=request.user, initial=TransactionForm.initial_for(transaction))
-    if request.method == "POST" and _saved(
-        request, form, services.transaction_update, "Transaction saved.", transaction=transaction
-    ):
-        return redirect("transactions")
-    return render(request, "finance/transaction_edit.html", {"form": form, "transaction": transaction})
-
-
-@login_required
-@require_POST
-def transaction_delete(request, pk: int):
-    transaction = get_object_or_404(transactions_for_user(user=request.user), pk=pk)
-    services.transaction_delete(user=request.user, transaction=transaction)
-    messages.success(request, "Transaction deleted. Use Undo to bring it back.")
-    return redirect("transactions")
 
 
 @login_required
@@ -181,30 +202,6 @@ def budgets(request):
 
 
 @login_required
-def budget_edit(request, pk: int):
-    budget = get_object_or_404(budgets_for_user(user=request.user), pk=pk)
-    initial = {
-        "category": budget.category.slug if budget.category else None,
-        "amount": budget.amount,
-        "month": format_month(budget.month) if budget.month else "",
-        "rollover": budget.rollover,
-    }
-    form = BudgetForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and _saved(request, form, services.budget_update, "Budget saved.", budget=budget):
-        return redirect("budgets")
-    return render(request, "finance/budget_edit.html", {"form": form, "budget": budget})
-
-
-@login_required
-@require_POST
-def budget_delete(request, pk: int):
-    budget = get_object_or_404(budgets_for_user(user=request.user), pk=pk)
-    services.budget_delete(user=request.user, budget=budget)
-    messages.success(request, "Budget removed.")
-    return redirect("budgets")
-
-
-@login_required
 def categories(request):
     adding = request.POST.get("adding") if request.method == "POST" else None
     category_form = CategoryForm(request.POST if adding == "category" else None, user=request.user, prefix="category")
@@ -222,21 +219,19 @@ def categories(request):
     return render(request, "finance/categories.html", context)
 
 
-@login_required
-def rule_edit(request, pk: int):
-    rule = get_object_or_404(categorization_rules_for_user(user=request.user), pk=pk)
-    form = RuleForm(request.POST or None, user=request.user, initial=RuleForm.initial_for(rule))
-    if request.method == "POST" and _saved(
-        request, form, services.categorization_rule_update, "Rule saved.", rule=rule
-    ):
-        return redirect("categories")
-    return render(request, "finance/rule_edit.html", {"form": form, "rule": rule})
-
-
-@login_required
-@require_POST
-def rule_delete(request, pk: int):
-    rule = get_object_or_404(categorization_rules_for_user(user=request.user), pk=pk)
-    services.categorization_rule_delete(user=request.user, rule=rule)
-    messages.success(request, "Rule removed.")
-    return redirect("categories")
+TRANSACTION = EditableRow(
+    name="transaction", rows=transactions_for_user, form=TransactionForm, update=services.transaction_update,
+    delete=services.transaction_delete, saved="Transaction saved.",
+    deleted="Transaction deleted. Use Undo to bring it back.", back="transactions",
+)  # fmt: skip
+BUDGET = EditableRow(
+    name="budget", rows=budgets_for_user, form=BudgetForm, update=services.budget_update,
+    delete=services.budget_delete, saved="Budget saved.", deleted="Budget removed.", back="budgets",
+)  # fmt: skip
+RULE = EditableRow(
+    name="rule", rows=categorization_rules_for_user, form=RuleForm, update=services.categorization_rule_update,
+    delete=services.categorization_rule_delete, saved="Rule saved.", deleted="Rule removed.", back="categories",
+)  # fmt: skip
+transaction_edit, transaction_delete = _edit_view(TRANSACTION), _delete_view(TRANSACTION)
+budget_edit, budget_delete = _edit_view(BUDGET), _delete_view(BUDGET)
+rule_edit, rule_delete = _edit_view(RULE), _delete_view(RULE)

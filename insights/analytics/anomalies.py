@@ -7,6 +7,7 @@
   3 x the user's median expense and at least 50.00; its score is amount / median expense.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,17 +53,26 @@ def unusual_amounts(expenses: pd.DataFrame, *, since: pd.Timestamp) -> list[Find
     recent = expenses[expenses["day"] >= since].merge(baseline, on=keys, how="inner")
     recent = recent[(recent["history"] >= MIN_HISTORY) & (recent["mad"] > 0)]
     z = MAD_SCALE * (recent["cents"] - recent["median"]) / recent["mad"]
-    flagged = recent.assign(z=z)[z >= Z_THRESHOLD]
+    flagged = recent.assign(score=z)[z >= Z_THRESHOLD]
+    return _findings(
+        flagged,
+        kind="unusual_amount",
+        reason=lambda row: (
+            f"{row.cents / 100:.2f} in {row.category} is far above your usual {row.median / 100:.2f} "
+            f"(robust z {row.score:.1f} over 180 days)"
+        ),
+    )
+
+
+def _findings(flagged: pd.DataFrame, *, kind: str, reason: Callable) -> list[Finding]:
+    """One finding per flagged transaction; its `score` column is the finding's score."""
     return [
         Finding(
             transaction_id=int(row.id),
             user_id=int(row.user_id),
-            kind="unusual_amount",
-            score=round(float(row.z), 2),
-            reason=(
-                f"{row.cents / 100:.2f} in {row.category} is far above your usual {row.median / 100:.2f} "
-                f"(robust z {row.z:.1f} over 180 days)"
-            ),
+            kind=kind,
+            score=round(float(row.score), 2),
+            reason=reason(row),
             day=row.day,
         )
         for row in flagged.itertuples()
@@ -79,23 +89,17 @@ def new_merchant_purchases(expenses: pd.DataFrame, *, since: pd.Timestamp) -> li
     first = first.merge(seen, on=["user_id", "merchant"], how="left").merge(typical, on="user_id", how="inner")
     first = first[first["seen"].isna() & (first["typical"] > 0)]
     multiple = first["cents"] / first["typical"]
-    flagged = first.assign(multiple=multiple)[
+    flagged = first.assign(score=multiple)[
         (multiple >= NEW_MERCHANT_MULTIPLE) & (first["cents"] >= NEW_MERCHANT_MIN_CENTS)
     ]
-    return [
-        Finding(
-            transaction_id=int(row.id),
-            user_id=int(row.user_id),
-            kind="new_merchant",
-            score=round(float(row.multiple), 2),
-            reason=(
-                f"First purchase at {row.merchant}: {row.cents / 100:.2f}, "
-                f"{row.multiple:.1f} times your typical expense of {row.typical / 100:.2f}"
-            ),
-            day=row.day,
-        )
-        for row in flagged.itertuples()
-    ]
+    return _findings(
+        flagged,
+        kind="new_merchant",
+        reason=lambda row: (
+            f"First purchase at {row.merchant}: {row.cents / 100:.2f}, "
+            f"{row.score:.1f} times your typical expense of {row.typical / 100:.2f}"
+        ),
+    )
 
 
 def detect_anomalies(transactions: pd.DataFrame, *, since: pd.Timestamp) -> list[Finding]:

@@ -66,39 +66,60 @@ def _decide(*, operator, recommendation, action: str, reason: str = "", notes: s
     return recommendation
 
 
+def _decide_pending(
+    *,
+    operator,
+    recommendation_id: int,
+    action: str,
+    status: str,
+    reason: str = "",
+    notes: str = "",
+    title: str | None = None,
+    body: str | None = None,
+) -> Recommendation:
+    """Lock the pending recommendation and decide; a new title or body keeps the original text beside it."""
+    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
+    changes: dict = {"status": status}
+    if title is not None or body is not None:
+        changes |= {
+            "original_title": recommendation.title,
+            "original_body": recommendation.body,
+            "title": title or recommendation.title,
+            "body": body or recommendation.body,
+        }
+    return _decide(
+        operator=operator, recommendation=recommendation, action=action, reason=reason, notes=notes, **changes
+    )  # fmt: skip
+
+
+def _reason_required(reason: str | None, doing: str) -> dict[str, list[str]]:
+    return {} if (reason or "").strip() else {"reason": [f"A reason is required to {doing} a recommendation."]}
+
+
 @transaction.atomic
 def recommendation_approve(*, operator, recommendation_id: int, notes: str = "") -> Recommendation:
-    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
-    return _decide(
-        operator=operator,
-        recommendation=recommendation,
-        action=DecisionAction.APPROVE,
-        notes=notes.strip(),
-        status=ReviewStatus.APPROVED,
-    )
+    return _decide_pending(
+        operator=operator, recommendation_id=recommendation_id, action=DecisionAction.APPROVE,
+        status=ReviewStatus.APPROVED, notes=notes.strip(),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def recommendation_reject(*, operator, recommendation_id: int, reason: str) -> Recommendation:
-    if not (reason or "").strip():
-        raise ValidationError({"reason": ["A reason is required to reject a recommendation."]})
-    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
-    return _decide(
-        operator=operator,
-        recommendation=recommendation,
-        action=DecisionAction.REJECT,
-        reason=reason.strip(),
-        status=ReviewStatus.REJECTED,
-    )
+    errors = _reason_required(reason, "reject")
+    if errors:
+        raise ValidationError(errors)
+    return _decide_pending(
+        operator=operator, recommendation_id=recommendation_id, action=DecisionAction.REJECT,
+        status=ReviewStatus.REJECTED, reason=reason.strip(),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def recommendation_override(
     *, operator, recommendation_id: int, reason: str, title: str | None = None, body: str | None = None
 ) -> Recommendation:
-    errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = ["A reason is required to override a recommendation."]
+    errors = _reason_required(reason, "override")
     title = (title or "").strip() or None
     body = (body or "").strip() or None
     if title is None and body is None:
@@ -107,18 +128,10 @@ def recommendation_override(
         errors["title"] = ["The title is too long (200 characters at most)."]
     if errors:
         raise ValidationError(errors)
-    recommendation = recommendation_pending_lock(recommendation_id=recommendation_id)
-    return _decide(
-        operator=operator,
-        recommendation=recommendation,
-        action=DecisionAction.OVERRIDE,
-        reason=reason.strip(),
-        status=ReviewStatus.OVERRIDDEN,
-        original_title=recommendation.title,
-        original_body=recommendation.body,
-        title=title or recommendation.title,
-        body=body or recommendation.body,
-    )
+    return _decide_pending(
+        operator=operator, recommendation_id=recommendation_id, action=DecisionAction.OVERRIDE,
+        status=ReviewStatus.OVERRIDDEN, reason=reason.strip(), title=title, body=body,
+    )  # fmt: skip
 
 
 def recommendations_bulk_approve(*, operator, recommendation_ids: list[int], notes: str = "") -> BulkResult:
