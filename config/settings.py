@@ -133,13 +133,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # Cache, throttling and locks: Redis when REDIS_URL is set, else local memory. With Redis
-# unreachable the cache fails open to this process's memory (config/cache.py); the short socket
+# unreachable the cache fails open to this process's memory (config/runtime/cache.py); the short socket
 # timeouts keep a request from waiting on a Redis that does not answer.
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.FailOpenRedisCache",
+            "BACKEND": "config.runtime.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "spendwise"),
             "OPTIONS": {

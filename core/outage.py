@@ -8,11 +8,16 @@ and anything outside a view) both answer through here.
 import sys
 
 from django import db
+from django.dispatch import Signal
 from django.http import HttpResponse, JsonResponse
 from django.views.defaults import server_error as django_server_error
 
 DATABASE_DOWN = "The service is briefly unavailable (its database does not answer). Try again in a moment."
 RETRY_AFTER_SECONDS = 5
+
+# Sent when Redis answers again after an outage (config/runtime/cache.py), so caches that may hold
+# entries older than a write made meanwhile can forget them.
+redis_returned = Signal()
 
 
 def database_unavailable(exc: BaseException | None) -> bool:

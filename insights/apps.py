@@ -6,7 +6,7 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from config.cache import redis_returned
+        from core.outage import redis_returned
         from insights import handlers  # noqa: F401  (registers the outbox subscribers)
         from insights.cache import everything_changed
 

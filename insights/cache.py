@@ -3,7 +3,7 @@
 A per-user version number is part of every key; an outbox event or a recommendation decision bumps it,
 so stale entries are never read again and simply expire. Benchmarks share one global version, bumped
 when the benchmark job writes. An "everything" version is bumped when Redis returns after an outage
-(config/cache.py): a bump made meanwhile went to one process's memory, so no entry from before is trusted.
+(config/runtime/cache.py): a bump made meanwhile went to one process's memory, so no entry from before is trusted.
 """
 
 from collections.abc import Callable
@@ -44,7 +44,7 @@ def benchmarks_changed() -> None:
 
 
 def everything_changed(**signal_kwargs) -> None:
-    """Forget every cached read (a `config.cache.redis_returned` receiver)."""
+    """Forget every cached read (a `core.outage.redis_returned` receiver)."""
     invalidate("everything")
 
 

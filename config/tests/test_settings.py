@@ -163,7 +163,7 @@ def test_the_real_services_are_used_when_configured():
     assert settings["database_conn_max_age"] == 120
     assert settings["database_pool"] is None
     assert settings["database_health_checks"] is True
-    assert settings["cache"] == "config.cache.FailOpenRedisCache"
+    assert settings["cache"] == "config.runtime.cache.FailOpenRedisCache"
     assert settings["channel_layer"] == "config.runtime.channel_layer.BoundedRedisChannelLayer"
     assert settings["celery_eager"] is False
     assert settings["email"] == "django.core.mail.backends.smtp.EmailBackend"

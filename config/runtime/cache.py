@@ -13,19 +13,18 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.dispatch import Signal
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.outage import redis_returned
 
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionInterrupted, OSError)
 FALLBACK_NAME = "spendwise-redis-fallback"  # LocMemCache instances of one name share their storage
-
-redis_returned = Signal()
 
 
 class RedisOutage:
