@@ -180,6 +180,12 @@ class Transaction(models.Model):
     # the unique key below is checked for every imported row, and a linguistic collation made that
     # check the largest single cost of a bulk import.
     external_id = models.CharField(max_length=200, null=True, blank=True)
+    # The import that created it, so the import can be reverted. No index and no database constraint:
+    # every imported row writes it, and only a revert (rare, per user) reads it.
+    import_job = models.ForeignKey(
+        "ImportJob", on_delete=models.SET_NULL, null=True, blank=True, db_index=False, db_constraint=False,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now, help_text="When it was logged.")
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -333,14 +339,17 @@ class UndoAction(models.TextChoices):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    REVERT = "revert"  # an import reverted: undoing it brings the import's transactions back
 
 
 class UndoEntry(models.Model):
-    """One step of a user's undo stack. Undoing marks it undone; nothing is destroyed."""
+    """One step of a user's undo stack. Undoing marks it undone; nothing is destroyed.
+    A step is about one transaction, or (REVERT) about every transaction one import created."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=10, choices=UndoAction.choices)
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="+")
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    import_job = models.ForeignKey("ImportJob", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -389,9 +398,12 @@ class OutboxHandled(models.Model):
 
 
 class ImportFormat(models.TextChoices):
-    CSV = "csv"
-    OFX = "ofx"
-    JSON = "json"
+    CSV = "csv", "CSV"
+    OFX = "ofx", "OFX / QFX"
+    QIF = "qif", "QIF"
+    CAMT053 = "camt053", "CAMT.053"
+    MT940 = "mt940", "MT940"
+    JSON = "json", "JSON"
 
 
 class ImportStatus(models.TextChoices):
@@ -410,7 +422,7 @@ class ImportJob(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
     account = models.ForeignKey(Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    format = models.CharField(max_length=4, choices=ImportFormat.choices)
+    format = models.CharField(max_length=8, choices=ImportFormat.choices)
     filename = models.CharField(max_length=255, blank=True)
     content = models.BinaryField(null=True, blank=True, help_text="The uploaded file (bounded by IMPORT_MAX_BYTES).")
     file_path = models.CharField(max_length=500, blank=True, help_text="A server-side file, for operators' data sets.")
@@ -426,6 +438,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    reverted_at = models.DateTimeField(null=True, blank=True, help_text="When what it created was removed.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -433,3 +446,22 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} import {self.filename} ({self.status})"
+
+
+class CsvMapping(models.Model):
+    """CSV columns a person confirmed for one header layout (a bank's export), reused next time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="csv_mappings")
+    signature = models.CharField(max_length=64, help_text="Hash of the header row's normalised names.")
+    headers = models.JSONField(default=list, help_text="The header row, to show which export this is.")
+    columns = models.JSONField(default=dict, help_text="role -> column index")
+    date_order = models.CharField(max_length=3, default="ymd")
+    decimal_comma = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "signature"], name="csv_mapping_user_signature")]
+
+    def __str__(self) -> str:
+        return ", ".join(self.headers)[:80]

@@ -30,7 +30,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     format = serializers.CharField(
-        required=False, allow_blank=True, help_text="csv, ofx or json; detected if left out."
+        required=False,
+        allow_blank=True,
+        help_text="csv, ofx, qif, camt053, mt940 or json; recognised from the content if left out.",
     )
     account = UserAccountField(required=False, allow_null=True)
     skip_invalid = serializers.BooleanField(required=False, default=False)

@@ -5,7 +5,9 @@
 """
 
 import csv
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,33 +17,50 @@ from typing import TextIO
 from dateutil import parser as dateutil_parser
 
 from finance.imports.detect import detect_delimiter
-from finance.imports.records import ImportFileError, ParsedRow, RowProblem
+from finance.imports.records import ImportFileError, ParsedRow, RowProblem, joined
 
 INSPECT_ROWS = 200
-ROLES = ("date", "amount", "debit", "credit", "description", "merchant", "balance", "currency", "direction")
+ROLES = ("date", "amount", "debit", "credit", "description", "merchant", "memo", "balance", "currency", "direction",
+         "check")  # fmt: skip
+ROLE_LABELS = {
+    "date": "Date", "amount": "Amount (signed, or with a debit/credit column)", "debit": "Money out (debit)",
+    "credit": "Money in (credit)", "description": "Description (the bank's text)", "merchant": "Payee / merchant",
+    "memo": "Memo / notes", "balance": "Balance", "currency": "Currency", "direction": "Debit or credit mark",
+    "check": "Check number",
+}  # fmt: skip
 
 # Normalised header words of real exports (US, UK, German, Dutch, French, Spanish, Indonesian banks).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("date", "transaction date", "posted date", "posting date", "booking date", "trans date", "buchungstag",
-             "buchungsdatum", "datum", "date operation", "fecha", "tanggal", "completed date", "started date"),
+             "buchungsdatum", "datum", "date operation", "fecha", "tanggal", "completed date", "started date",
+             "tanggal transaksi", "date de l operation", "date operation"),
     "amount": ("amount", "transaction amount", "betrag", "umsatz", "montant", "importe", "bedrag", "jumlah", "value",
-               "amount eur", "amount usd", "amount gbp", "betrag eur"),
+               "amount eur", "amount usd", "amount gbp", "betrag eur", "nominal", "mutasi"),
     "debit": ("debit", "debit amount", "withdrawal", "withdrawals", "money out", "paid out", "soll", "ausgang",
               "debet", "af", "debits"),
     "credit": ("credit", "credit amount", "deposit", "deposits", "money in", "paid in", "haben", "eingang",
                "kredit", "bij", "credits"),
     "description": ("description", "transaction description", "details", "memo", "narrative", "verwendungszweck",
-                    "buchungstext", "reference", "libelle", "concepto", "omschrijving", "keterangan", "particulars"),
+                    "buchungstext", "reference", "libelle", "concepto", "omschrijving", "keterangan", "particulars",
+                    "mededelingen", "transaction details", "libelle operation", "uraian", "remarks"),
+    "memo": ("notes", "note", "notes and tags", "notes tags", "memo notes", "comment", "comments", "notiz"),
     "merchant": ("payee", "merchant", "name", "counterparty", "beguenstigter zahlungspflichtiger",
                  "auftraggeber begunstigter", "empfanger", "zahlungsempfanger", "naam omschrijving", "payee name"),
-    "balance": ("balance", "running balance", "saldo", "kontostand", "solde", "balance eur"),
+    "balance": ("balance", "running balance", "running bal", "saldo", "kontostand", "solde", "balance eur"),
     "currency": ("currency", "wahrung", "waehrung", "devise", "moneda", "valuta code"),
-    "direction": ("type", "transaction type", "cr dr", "dr cr", "debit credit", "soll haben", "af bij"),
+    "direction": ("type", "transaction type", "cr dr", "dr cr", "debit credit", "soll haben", "af bij", "db cr",
+                  "jenis", "jenis transaksi"),
+    "check": ("check or slip", "check number", "check no", "cheque number", "cheque no", "check", "checknum"),
 }  # fmt: skip
-EXPENSE_WORDS = {"debit", "dr", "d", "soll", "s", "af", "out", "withdrawal", "expense"}
+EXPENSE_WORDS = {"debit", "dr", "d", "db", "soll", "s", "af", "out", "withdrawal", "expense"}
+# A text column whose non-empty cells take this few distinct values is a code (DEBIT/CREDIT, a type), not text.
+CODE_VALUES = 3
+_MARK = re.compile(r"\s*\b(DB|CR|DR|D|C|Debit|Credit)\s*$", re.IGNORECASE)
 
 _DATE = re.compile(r"^\s*(\d{1,4})[./\-](\d{1,2})[./\-](\d{1,4})\b")
+_COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")  # 20250131 (ING)
 _JUNK = re.compile(r"[^\d.,]")
+_AMOUNTISH = re.compile(r"^[\d\s.,/:()+\-]*$")
 
 
 @dataclass
@@ -68,9 +87,16 @@ class CsvLayout:
 
 
 def _normalise(header: str) -> str:
-    text = header.casefold().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", header.casefold().replace("ß", "ss"))
+    text = "".join(char for char in text if not unicodedata.combining(char))  # é -> e, ä -> a
     text = re.sub(r"\(.*?\)|[^a-z0-9]+", " ", text)
     return " ".join(text.split())
+
+
+def header_signature(headers: list[str]) -> str:
+    """Which export a file is: the same bank's files share their header row."""
+    names = "\x1f".join(_normalise(header) for header in headers)
+    return hashlib.sha256(names.encode()).hexdigest()
 
 
 def guess_columns(headers: list[str]) -> dict[str, int]:
@@ -83,13 +109,15 @@ def guess_columns(headers: list[str]) -> dict[str, int]:
                 continue
             for index, name in enumerate(names):
                 taken = index in columns.values()
-                hit = name in SYNONYMS[role] if exact else any(name.startswith(s + " ") for s in SYNONYMS[role])
-                if hit and not taken:
+                if not taken and _names_role(name, role, exact=exact):
                     columns[role] = index
                     break
-    if "description" not in columns and "merchant" in columns:
-        columns["description"] = columns.pop("merchant")
     return columns
+
+
+def _names_role(name: str, role: str, *, exact: bool = True) -> bool:
+    synonyms = SYNONYMS[role]
+    return name in synonyms if exact else any(name.startswith(synonym + " ") for synonym in synonyms)
 
 
 def csv_inspect(stream: TextIO) -> CsvLayout:
@@ -110,7 +138,10 @@ def csv_inspect(stream: TextIO) -> CsvLayout:
     body = [record for record in records[header_row + 1 :] if any(cell.strip() for cell in record)]
     layout.decimal_comma = _decimal_comma(body, layout)
     layout.date_order, sure_of_dates = _date_order(body, layout)
+    text_question = _text_columns_choose(body, layout)
     layout.unsure = layout.missing()
+    if text_question:
+        layout.unsure.append(text_question)
     if not sure_of_dates:
         layout.unsure.append("Are the dates day-first or month-first?")
     return layout
@@ -126,6 +157,67 @@ def _find_header(records: list[list[str]]) -> tuple[int, dict[str, int]]:
         if len(columns) > len(best[1]):
             best = (index, columns)
     return best
+
+
+def _text_columns_choose(body: list[list[str]], layout: CsvLayout) -> str:
+    """Description, payee and memo by content: the header names candidates, the cells decide.
+
+    A column of two or three repeated values (DEBIT/CREDIT, a type code) is never the text. Returns
+    a question for the mapping page when two columns of varied text could both be the description."""
+    names = [_normalise(header) for header in layout.headers]
+    free = {index for index in range(len(names)) if _is_free_text(body, index)}
+    taken = {index for role, index in layout.columns.items() if role not in {"description", "merchant", "memo"}}
+    for role in ("description", "merchant", "memo"):
+        layout.columns.pop(role, None)
+    candidates = {
+        role: [
+            i
+            for i, name in enumerate(names)
+            if (_names_role(name, role) or _names_role(name, role, exact=False)) and i in free and i not in taken
+        ]  # fmt: skip
+        for role in ("description", "merchant", "memo")
+    }
+    descriptions = sorted(candidates["description"], key=lambda i: _variety(body, i), reverse=True)
+    if len(descriptions) > 1:
+        descriptions = [i for i in descriptions if _is_worded(body, i)] or descriptions[:1]
+    question = ""
+    if len(descriptions) > 1:
+        choices = " or ".join(f"'{layout.headers[i]}'" for i in descriptions)
+        question = f"Which column holds the description: {choices}?"
+    if descriptions:
+        layout.columns["description"] = descriptions[0]
+    merchants = [i for i in candidates["merchant"] if i not in layout.columns.values()]
+    if merchants:
+        layout.columns["merchant"] = merchants[0]
+    memos = [i for i in candidates["memo"] if i not in layout.columns.values()]
+    if memos:
+        layout.columns["memo"] = memos[0]
+    return question
+
+
+def _column(body: list[list[str]], index: int) -> list[str]:
+    return [record[index].strip() for record in body if index < len(record) and record[index].strip()]
+
+
+def _is_free_text(body: list[list[str]], index: int) -> bool:
+    cells = _column(body, index)
+    if not cells or len(cells) * 5 < len(body):  # mostly empty: nothing to choose it for
+        return False
+    distinct = set(cells)
+    if len(cells) > CODE_VALUES and len(distinct) <= CODE_VALUES:
+        return False
+    return not all(_AMOUNTISH.match(cell) for cell in distinct)
+
+
+def _is_worded(body: list[list[str]], index: int) -> bool:
+    """Words, not one code per row (a reference number, a transaction id): many cells have a space."""
+    cells = _column(body, index)
+    return sum(1 for cell in cells if " " in cell) * 3 >= len(cells)
+
+
+def _variety(body: list[list[str]], index: int) -> tuple[int, float]:
+    cells = _column(body, index)
+    return len(set(cells)), sum(map(len, cells)) / max(len(cells), 1)
 
 
 def _cells(body: list[list[str]], layout: CsvLayout, roles: tuple[str, ...]) -> list[str]:
@@ -144,6 +236,8 @@ def _date_order(body: list[list[str]], layout: CsvLayout) -> tuple[str, bool]:
     """ymd/dmy/mdy and whether the rows prove it (a day above 12, a four-digit first part, dots)."""
     firsts, seconds, dotted = [], [], False
     for cell in _cells(body, layout, ("date",)):
+        if _COMPACT_DATE.match(cell):
+            return "ymd", True
         match = _DATE.match(cell)
         if match is None:
             continue
@@ -161,6 +255,9 @@ def _date_order(body: list[list[str]], layout: CsvLayout) -> tuple[str, bool]:
 
 
 def parse_date(text: str, order: str) -> date:
+    compact = _COMPACT_DATE.match(text)
+    if compact:
+        return date(*(int(part) for part in compact.groups()))
     match = _DATE.match(text)
     if match is None:
         parsed = dateutil_parser.parse(text, dayfirst=order == "dmy", yearfirst=order == "ymd")
@@ -200,6 +297,13 @@ class _RowReader:
         self.debit_at, self.credit_at = columns.get("debit", -1), columns.get("credit", -1)
         self.description_at, self.merchant_at = columns.get("description", -1), columns.get("merchant", -1)
         self.currency_at, self.direction_at = columns.get("currency", -1), columns.get("direction", -1)
+        self.memo_at, self.check_at = columns.get("memo", -1), columns.get("check", -1)
+        self.balance_at = columns.get("balance", -1)
+
+    def is_balance_line(self, record: list[str]) -> bool:
+        """A "Beginning balance" line (Bank of America): a balance and no amount, so no transaction."""
+        amounts = (self.cell(record, at) for at in (self.amount_at, self.debit_at, self.credit_at))
+        return bool(self.cell(record, self.balance_at)) and not any(amounts)
 
     @staticmethod
     def cell(record: list[str], index: int) -> str:
@@ -217,6 +321,10 @@ class _RowReader:
         comma = self.layout.decimal_comma
         if self.amount_at >= 0:
             text = self.cell(record, self.amount_at)
+            mark = _MARK.search(text)
+            if mark:  # "1.234.567,00 DB" (Indonesian banks), "12.50 CR"
+                amount = abs(parse_amount(text[: mark.start()], comma))
+                return -amount if mark.group(1).casefold() in EXPENSE_WORDS else amount
             try:
                 amount = parse_amount(text, comma) if comma else Decimal(text)
             except InvalidOperation:
@@ -244,18 +352,15 @@ class _RowReader:
             raise ValueError("The amount is not a number.") from None
         if not amount:
             raise ValueError("The amount is zero or missing.")
-        description = self.cell(record, self.description_at)
         merchant = self.cell(record, self.merchant_at)
-        negative = amount < 0
-        return ParsedRow(
-            row=number,
-            occurred_at=when,
-            amount=-amount if negative else amount,
-            kind="expense" if negative else "income",
-            description=description or merchant,
-            merchant=merchant,
-            currency=self.cell(record, self.currency_at).upper(),
+        check = self.cell(record, self.check_at)
+        description = joined(
+            self.cell(record, self.description_at), self.cell(record, self.memo_at), f"check {check}" if check else ""
         )
+        return ParsedRow.signed(
+            row=number, occurred_at=when, amount=amount, description=description or merchant, merchant=merchant,
+            currency=self.cell(record, self.currency_at).upper(),
+        )  # fmt: skip
 
 
 def csv_rows(stream: TextIO, layout: CsvLayout) -> Iterator[ParsedRow | RowProblem]:
@@ -268,6 +373,8 @@ def csv_rows(stream: TextIO, layout: CsvLayout) -> Iterator[ParsedRow | RowProbl
     first_row = layout.header_row + 1
     for number, record in enumerate(records, start=1):
         if number <= first_row or not any(record) or (len(record) == 1 and not record[0].strip()):
+            continue
+        if reader.is_balance_line(record):
             continue
         try:
             yield reader.row(number, record)

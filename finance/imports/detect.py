@@ -3,24 +3,39 @@
 import codecs
 import csv
 import io
+import re
 from typing import BinaryIO
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 
 
+FORMAT_NAMES = {
+    "csv": "CSV", "ofx": "OFX/QFX", "qif": "QIF", "camt053": "CAMT.053 (ISO 20022 XML)", "mt940": "MT940",
+    "json": "JSON",
+}  # fmt: skip
+_QIF_HEADER = re.compile(r"^!(type|account|option|clear)", re.IGNORECASE)
+_MT940_TAGS = re.compile(r"^:(20|25|28C?|60[FM]):", re.MULTILINE)
+
+
 def detect_format(*, filename: str, head: bytes) -> str | None:
-    """ "csv", "ofx" or "json" from the file's first bytes (its name only breaks ties); None when unknown."""
+    """A FORMAT_NAMES key from the file's first bytes (its name only breaks ties); None when unknown."""
     text = decode_head(head).lstrip("\ufeff \r\n\t")
     upper = text[:2000].upper()
     if upper.startswith("OFXHEADER") or "<OFX>" in upper or upper.startswith("<?OFX"):
         return "ofx"
-    if upper.startswith("<?XML") and "OFX" in upper:
+    if upper.startswith("<?XML") and "OFX" in upper and "CAMT." not in upper:
         return "ofx"
+    if text.startswith("<") and "urn:iso:std:iso:20022:tech:xsd:camt.05" in text[:4000]:
+        return "camt053"
+    if _QIF_HEADER.match(text):
+        return "qif"
+    if len(_MT940_TAGS.findall(text[:4000])) >= 3 or text.startswith("{1:F01"):
+        return "mt940"
     if text[:1] in "{[":
         return "json"
     name = filename.lower()
-    if name.endswith((".ofx", ".qfx", ".json")):
+    if name.endswith((".ofx", ".qfx", ".json", ".qif", ".xml", ".sta", ".mt940")):
         return None  # named so, but the content is not: refuse rather than guess
     if "\x00" in text or not text.strip():
         return None

@@ -1,8 +1,11 @@
 """The import job: parse -> check every row -> report bad rows -> write (services for ImportJob).
 
-Phase 1 streams the file once: every row is parsed, checked, categorised (each distinct text
-once) and staged. With bad rows and no `skip_invalid`, nothing is written and every bad row is
-reported. Phase 2 writes the staged rows batch by batch (finance.services.bulk).
+Every format goes through here. A parser (finance.imports.formats) turns the file into the
+accounts it speaks about and one ParsedRow (or RowProblem) per transaction. Phase 1 streams
+those rows once: each is checked, categorised (each distinct text once) and staged. With bad
+rows and no `skip_invalid`, nothing is written and every bad row is reported. Phase 2 writes
+the staged rows batch by batch (finance.services.bulk): duplicates skipped, one outbox event
+per batch, progress saved after each.
 """
 
 import csv
@@ -17,14 +20,24 @@ from itertools import islice
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from finance.imports.csv_parser import CsvLayout, csv_inspect, csv_rows
-from finance.imports.detect import SNIFF_BYTES, detect_format, open_text
+from finance.imports.csv_parser import CsvLayout, csv_inspect, csv_rows, header_signature
+from finance.imports.detect import FORMAT_NAMES, SNIFF_BYTES, detect_format, open_text
+from finance.imports.formats import STATEMENT_PARSERS
 from finance.imports.json_ingest import JsonDataSet
-from finance.imports.ofx_parser import OfxStatement
 from finance.imports.records import ImportFileError, ParsedRow, RowProblem, StatementAccount
-from finance.models import Account, CreditLiability, ImportJob, ImportStatus, TransactionSource
+from finance.models import (
+    Account,
+    Category,
+    CategorySource,
+    CreditLiability,
+    CsvMapping,
+    ImportJob,
+    ImportStatus,
+    TransactionSource,
+)  # fmt: skip
 from finance.services import account_create, categorizer_for
 from finance.services.bulk import BATCH_SIZE, TransactionStaging
 from finance.services.validation import currency_clean, money_clean, user_account
@@ -41,7 +54,7 @@ class FileTooLargeError(Exception):
 
 
 class UnsupportedFormatError(Exception):
-    """Neither CSV, OFX/QFX nor JSON (HTTP 415)."""
+    """Not a format Spendwise reads, or not the format the person said it is (HTTP 415)."""
 
 
 def upload_size_check(size: int | None) -> None:
@@ -57,9 +70,7 @@ def import_job_create(
     """Check the upload, record the job and queue it (on commit) on the `imports` queue.
     With queue=False the job waits for its CSV columns to be chosen (import_job_columns_set)."""
     upload_size_check(len(content))
-    detected = detect_format(filename=filename, head=content[:SNIFF_BYTES])
-    if detected is None or (format and format != detected):
-        raise UnsupportedFormatError("Upload a CSV, OFX/QFX or JSON file.")
+    detected = format_check(chosen=format, detected=detect_format(filename=filename, head=content[:SNIFF_BYTES]))
     if account is not None:
         account = user_account(user=user, value=account)
     with transaction.atomic():
@@ -72,6 +83,21 @@ def import_job_create(
     return job
 
 
+def format_check(*, chosen: str, detected: str | None) -> str:
+    """The detected format, or why the file cannot be imported as it is."""
+    readable = ", ".join(FORMAT_NAMES.values())
+    if chosen and chosen not in FORMAT_NAMES:
+        raise UnsupportedFormatError(f"'{chosen[:20]}' is not a format Spendwise reads ({', '.join(FORMAT_NAMES)}).")
+    if detected is None:
+        raise UnsupportedFormatError(f"This file is none of the formats Spendwise reads: {readable}.")
+    if chosen and chosen != detected:
+        raise UnsupportedFormatError(
+            f"You chose {FORMAT_NAMES[chosen]}, but this file is {FORMAT_NAMES[detected]}. "
+            "Choose that format, or leave the format out to have it recognised."
+        )
+    return detected
+
+
 def import_job_queue(*, user, job: ImportJob) -> None:
     """Queue a job that was created waiting (queue=False), as detected."""
     if ImportJob.objects.filter(pk=job.pk, user=user, status=ImportStatus.QUEUED).exists():
@@ -79,11 +105,17 @@ def import_job_queue(*, user, job: ImportJob) -> None:
 
 
 def import_job_columns_set(*, user, job: ImportJob, columns: dict[str, int], date_order: str, decimal_comma: bool):
-    """Record the CSV columns a person chose and queue the job."""
+    """Record the CSV columns a person chose, remember them for the file's header layout, queue the job."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk, user=user, status=ImportStatus.QUEUED)
         job.column_mapping = {"columns": columns, "date_order": date_order, "decimal_comma": decimal_comma}
         job.save(update_fields=["column_mapping"])
+        with _source(job) as stream:
+            headers = csv_inspect(open_text(stream)).headers
+        CsvMapping.objects.update_or_create(
+            user=user, signature=header_signature(headers),
+            defaults={"headers": headers, "columns": columns, "date_order": date_order, "decimal_comma": decimal_comma},
+        )  # fmt: skip
         transaction.on_commit(lambda: _queue(job.pk))
     return job
 
@@ -125,10 +157,16 @@ def _source(job: ImportJob) -> io.BytesIO | io.BufferedReader:
 
 
 def csv_layout_for(job: ImportJob) -> CsvLayout:
-    """The CSV's layout as guessed, or as chosen on the Import page."""
+    """The CSV's layout as chosen on the Import page for this file, else as the person last confirmed it
+    for files with this header row, else as guessed."""
     with _source(job) as stream:
         layout = csv_inspect(open_text(stream))
     choice = job.column_mapping
+    if not choice and not job.file_path:
+        remembered = CsvMapping.objects.filter(user_id=job.user_id, signature=header_signature(layout.headers)).first()
+        if remembered is not None:
+            choice = {"columns": remembered.columns, "date_order": remembered.date_order}
+            choice["decimal_comma"] = remembered.decimal_comma
     if choice:
         layout = layout.with_choices(
             columns={role: int(index) for role, index in choice.get("columns", {}).items()},
@@ -143,7 +181,7 @@ def _run(job: ImportJob) -> None:
         accounts, rows = _parse(job, stream)
         account_map, new_accounts = _accounts_resolve(job, accounts)
         source = TransactionSource.INGEST if job.file_path else TransactionSource.IMPORT
-        with TransactionStaging(user=job.user, source=source) as staging:
+        with TransactionStaging(user=job.user, source=source, import_job_id=job.pk) as staging:
             bad = _stage(job, rows, account_map, staging)
             if bad and not job.skip_invalid:
                 more = f" (the first {len(job.errors)} are listed)" if bad > len(job.errors) else ""
@@ -167,8 +205,8 @@ def _parse(job: ImportJob, stream):
     if job.format == "csv":
         layout = csv_layout_for(job)
         return [], csv_rows(open_text(stream), layout)
-    if job.format == "ofx":
-        statement = OfxStatement(stream)
+    if job.format in STATEMENT_PARSERS:
+        statement = STATEMENT_PARSERS[job.format](stream)
         return statement.accounts(), statement.rows()
     data_set = JsonDataSet(stream)
     owner = job.column_mapping.get("owner")
@@ -252,6 +290,8 @@ class RowChecker:
         self.moments: dict = {}
         self.amounts: dict[tuple, str] = {}
         self.currencies: dict[str, str] = {}
+        self.user = user
+        self.category_names: dict[str, int] | None = None  # read when a file first names a category
 
     def stage(self, row: ParsedRow) -> tuple:
         """The row as bulk.STAGED values, already as text (COPY's format; SQLite takes it too)."""
@@ -263,7 +303,9 @@ class RowChecker:
         amount = self._amount(row.amount, currency)
         when = self._moment(row.occurred_at)
         description, merchant = row.description[:500], row.merchant[:200]
-        category = self._category(merchant, description, row.kind)
+        category, tag = self._category(merchant, description, row.kind), None
+        if row.category_name:
+            category, tag = self._named_category(row.category_name, category)
         if row.external_key:
             external_id, fingerprint = _external_id(account_id, row.external_key), None
         else:
@@ -272,7 +314,21 @@ class RowChecker:
             fingerprint = "csv:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
             external_id = fingerprint + ":1"
         return (row.row, account_id, when, amount, row.kind, currency, merchant, description, *category,
-                external_id, fingerprint)  # fmt: skip
+                external_id, fingerprint, tag)  # fmt: skip
+
+    def _named_category(self, name: str, guessed: tuple) -> tuple[tuple, str | None]:
+        """The user's (or a system) category the file names ("Food:Groceries" matches Groceries, then Food),
+        chosen as the person chose it in their old tool; else the guess, with the name kept as a tag."""
+        if self.category_names is None:
+            rows = Category.objects.filter(Q(user=self.user) | Q(user__isnull=True)).values_list("name", "pk", "user")
+            # The user's own category wins over a system one of the same name.
+            self.category_names = {name.casefold(): pk for name, pk, owner in sorted(rows, key=lambda r: r[2] or 0)}
+        parts = [part.strip() for part in name.split(":") if part.strip()]
+        for candidate in (name.strip(), *reversed(parts)):
+            found = self.category_names.get(candidate.casefold())
+            if found is not None:
+                return (found, CategorySource.MANUAL, 1.0), None
+        return guessed, name.strip()[:40] or None
 
     def _amount(self, value: Decimal, currency: str) -> str:
         """The checked amount as text; keyed by text because hashing a Decimal is slow."""
@@ -331,7 +387,7 @@ def _stage(job: ImportJob, rows, account_map: dict[str, Account], staging: Trans
         try:
             chunk = list(islice(rows, STAGE_CHUNK))
         except (csv.Error, UnicodeError) as exc:
-            raise ImportFileError(f"The CSV file cannot be read past row {job.total}: {exc}.") from None
+            raise ImportFileError(f"The file cannot be read past row {job.total}: {exc}.") from None
         if not chunk:
             return bad
         good = []

@@ -36,6 +36,23 @@ class ParsedRow:
     currency: str = ""
     external_key: str = ""  # FITID or the data set's transaction id; CSV rows have none
     account_key: str = ""  # which StatementAccount; "" = the account chosen for the import
+    category_name: str = ""  # the file's own category (QIF `L`): the user's category of that name, else a tag
+
+    @classmethod
+    def signed(cls, *, amount: Decimal, **values) -> "ParsedRow":
+        """A row from a signed amount: negative money left the account."""
+        return cls(amount=abs(amount), kind="expense" if amount < 0 else "income", **values)
+
+
+def joined(*parts: str, separator: str = " – ") -> str:
+    """The non-empty parts, stripped, in order, each unless an earlier part already says it (a bank often
+    repeats the payee in the memo)."""
+    kept: list[str] = []
+    for part in parts:
+        text = (part or "").strip()
+        if text and not any(text.casefold() in earlier.casefold() for earlier in kept):
+            kept.append(text)
+    return separator.join(kept)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from finance.imports.csv_parser import ROLES, CsvLayout
+from finance.imports.csv_parser import ROLE_LABELS, ROLES, CsvLayout
 from finance.imports.pipeline import (
     FileTooLargeError,
     UnsupportedFormatError,
@@ -15,20 +15,20 @@ from finance.imports.pipeline import (
     upload_size_check,
 )
 from finance.imports.records import ImportFileError
-from finance.models import Account, ImportJob, ImportStatus
+from finance.models import Account, ImportFormat, ImportJob, ImportStatus
 from users.forms import AccessibleForm
 
 DATE_ORDERS = [("dmy", "Day first (31.01.2025, 31/01/2025)"), ("mdy", "Month first (01/31/2025)"), ("ymd", "Year first (2025-01-31)")]  # fmt: skip
 
 
 class UploadForm(AccessibleForm):
-    file = forms.FileField(label="Bank file (CSV, OFX/QFX or JSON)")
+    file = forms.FileField(label="Bank file (CSV, OFX/QFX, QIF, CAMT.053, MT940 or JSON)")
     format = forms.ChoiceField(
-        label="Format", required=False, choices=[("", "Detect it for me"), ("csv", "CSV"), ("ofx", "OFX / QFX"), ("json", "JSON")]
-    )  # fmt: skip
+        label="Format", required=False, choices=[("", "Recognise it for me"), *ImportFormat.choices]
+    )
     account = forms.ModelChoiceField(
         label="Account", queryset=Account.objects.none(), required=False,
-        empty_label="The file's own accounts (OFX/JSON), or my first account",
+        empty_label="The file's own accounts (OFX, QIF, CAMT.053, MT940, JSON), or my first account",
     )  # fmt: skip
     skip_invalid = forms.BooleanField(label="Import the good rows even if some rows are bad", required=False)
 
@@ -47,7 +47,7 @@ class ColumnsForm(AccessibleForm):
             (str(i), name or f"Column {i + 1}") for i, name in enumerate(layout.headers)
         ]
         for role in ROLES:
-            self.fields[role] = forms.ChoiceField(label=role.title(), choices=choices, required=False)
+            self.fields[role] = forms.ChoiceField(label=ROLE_LABELS[role], choices=choices, required=False)
             self.initial.setdefault(role, str(layout.columns[role]) if role in layout.columns else "")
         self.initial.setdefault("date_order", layout.date_order)
         self.initial.setdefault("decimal_comma", layout.decimal_comma)

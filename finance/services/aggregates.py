@@ -40,6 +40,18 @@ def totals_add(*, line: LedgerLine, sign: int) -> None:
         cursor.execute(_upsert_sql(), [line.user_id, line.month, line.category_id, line.kind, line.amount * sign, sign])
 
 
+def totals_add_many(*, lines: Iterable[LedgerLine], sign: int) -> None:
+    """Add or take away many transactions, one statement per (month, category, kind) they touch."""
+    groups: dict[tuple, list] = defaultdict(lambda: [Decimal("0.00"), 0])
+    for line in lines:
+        group = groups[(line.user_id, line.month, line.category_id, line.kind)]
+        group[0] += line.amount
+        group[1] += 1
+    with connection.cursor() as cursor:
+        for (user_id, month, category_id, kind), (total, count) in groups.items():
+            cursor.execute(_upsert_sql(), [user_id, month, category_id, kind, total * sign, count * sign])
+
+
 def ledger_line(*, transaction: Transaction, timezone_name: str) -> LedgerLine:
     return LedgerLine(
         user_id=transaction.user_id,

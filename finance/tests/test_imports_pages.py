@@ -41,7 +41,7 @@ def test_unsure_csv_asks_for_columns(alice, alice_client, django_capture_on_comm
 def test_unknown_file_is_reported_on_the_form(alice_client):
     answer = alice_client.post("/imports/", {"file": SimpleUploadedFile("x.png", b"\x89PNG\x00\x00")})
     page = answer.content.decode()
-    assert answer.status_code == 200 and "Upload a CSV" in page
+    assert answer.status_code == 200 and "none of the formats Spendwise reads" in page
     assert 'aria-describedby="id_file_errors"' in page
 
 
