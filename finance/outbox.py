@@ -13,8 +13,9 @@ when its handlers are done, so a write costs one broker publish however many que
 The event is processed once every handler on every queue has handled it.
 
 Topics and payloads:
-- "transaction.changed": {"action": create|update|delete|undo|import|sync, "transaction_ids": [...],
-  "months": ["YYYY-MM", ...], "categories": [slug, ...], "undone_action": create|update|delete (undo only)}
+- "transaction.changed": {"action": create|update|delete|undo|import|import_revert|sync, "transaction_ids": [...],
+  "count"? (bulk actions), "months": ["YYYY-MM", ...], "categories": [slug, ...],
+  "undone_action": create|update|delete|revert (undo only)}
 - "budget.updated": {"budget_id": id, "category": slug|null, "month": "YYYY-MM"|null, "deleted": bool}
 """
 

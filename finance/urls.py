@@ -25,4 +25,6 @@ urlpatterns = [
     path("imports/", import_views.imports, name="imports"),
     path("imports/<int:job_id>/", import_views.import_detail, name="import-detail"),
     path("imports/<int:job_id>/columns/", import_views.import_columns, name="import-columns"),
+    path("imports/<int:job_id>/revert/", import_views.import_revert, name="import-revert"),
+    path("imports/mappings/<int:mapping_id>/forget/", import_views.import_mapping_forget, name="import-mapping-forget"),
 ]

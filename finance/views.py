@@ -132,8 +132,13 @@ def transaction_undo(request):
         messages.warning(request, "Nothing left to undo.")
     else:
         what = undone.transaction
-        label = what.merchant or what.description or what.category.name
-        messages.success(request, f"{UNDONE[undone.action]} “{label}” ({what.amount} {what.currency}).")
+        if what is None:  # an import's revert
+            messages.success(
+                request, f"Brought back {undone.count} transactions of the import “{undone.import_job.filename}”."
+            )
+        else:
+            label = what.merchant or what.description or what.category.name
+            messages.success(request, f"{UNDONE[undone.action]} “{label}” ({what.amount} {what.currency}).")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "transactions"

@@ -12,9 +12,13 @@ ACTION_EVENTS = {
     "sync": "transaction.created",
     "update": "transaction.updated",
     "delete": "transaction.deleted",
+    "import_revert": "transaction.deleted",
 }
 # Undoing an action is seen as its opposite.
-UNDO_EVENTS = {"create": "transaction.deleted", "delete": "transaction.created", "update": "transaction.updated"}
+UNDO_EVENTS = {
+    "create": "transaction.deleted", "delete": "transaction.created", "update": "transaction.updated",
+    "revert": "transaction.created",
+}  # fmt: skip
 
 
 def ledger_event_name(*, topic: str, payload: dict) -> str | None:

@@ -185,8 +185,12 @@ class TransactionSerializer(serializers.ModelSerializer):
 
 
 class UndoSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["create", "update", "delete"])
-    transaction = TransactionSerializer()
+    action = serializers.ChoiceField(choices=["create", "update", "delete", "revert"])
+    transaction = TransactionSerializer(allow_null=True, help_text="null when an import's revert was undone")
+    import_job = serializers.IntegerField(
+        source="import_job.pk", allow_null=True, default=None, help_text="The import whose transactions came back"
+    )
+    count = serializers.IntegerField(help_text="How many transactions the undo brought back or changed")
 
 
 class BudgetSerializer(serializers.ModelSerializer):

@@ -144,10 +144,7 @@ class TransactionViewSet(LedgerViewSet):
             undone = services.transaction_undo_last(user=request.user)
         except services.NothingToUndo as exc:
             return Response({"detail": str(exc) or "Nothing left to undo."}, status=status.HTTP_409_CONFLICT)
-        context = self.get_serializer_context()
-        return Response(
-            UndoSerializer({"action": undone.action, "transaction": undone.transaction}, context=context).data
-        )
+        return Response(UndoSerializer(undone, context=self.get_serializer_context()).data)
 
 
 class BudgetViewSet(LedgerViewSet):

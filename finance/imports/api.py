@@ -1,8 +1,10 @@
 """/api/v1/imports/ and /api/v1/transactions/sync/ (docs/api.md)."""
 
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,11 +12,13 @@ from finance.api.serializers import TransactionSerializer, UserAccountField, mon
 from finance.imports.pipeline import (
     FileTooLargeError,
     UnsupportedFormatError,
+    csv_mapping_forget,
     import_job_create,
     upload_size_check,
 )
+from finance.imports.revert import ImportNotRevertible, ImportRowsEdited, import_job_revert
 from finance.imports.sync import SYNC_SOURCES, sync_consent_check, transaction_sync
-from finance.models import ImportJob
+from finance.models import CsvMapping, ImportJob
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -22,7 +26,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = [
             "id", "status", "format", "filename", "account", "total", "processed", "created", "duplicates",
-            "errors", "message", "skip_invalid", "created_at", "started_at", "finished_at",
+            "errors", "message", "skip_invalid", "created_at", "started_at", "finished_at", "reverted_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -38,10 +42,21 @@ class ImportUploadSerializer(serializers.Serializer):
     skip_invalid = serializers.BooleanField(required=False, default=False)
 
 
+class RevertSerializer(serializers.Serializer):
+    force = serializers.BooleanField(
+        required=False, default=False, help_text="Revert even if some of the import's transactions were edited since."
+    )
+
+
+class RevertedSerializer(serializers.Serializer):
+    removed = serializers.IntegerField(help_text="How many transactions left the ledger")
+    job = ImportJobSerializer()
+
+
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ImportJobSerializer
     queryset = ImportJob.objects.none()  # names the model for the schema; get_queryset answers per user
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
         return ImportJob.objects.filter(user=self.request.user).defer("content")
@@ -63,6 +78,53 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             return Response({"detail": str(exc)}, status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE)
         job = self.get_queryset().get(pk=job.pk)  # in eager mode it has already run
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=RevertSerializer,
+        responses={
+            200: RevertedSerializer,
+            409: OpenApiResponse(
+                description="Rows were edited since (retry with force), or not finished/already reverted"
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def revert(self, request, pk=None):
+        """Remove what this import created (one undo step)."""
+        choice = RevertSerializer(data=request.data)
+        choice.is_valid(raise_exception=True)
+        try:
+            removed = import_job_revert(user=request.user, job_id=int(pk), force=choice.validated_data["force"])
+        except (ImportJob.DoesNotExist, ValueError):
+            raise Http404 from None
+        except ImportRowsEdited as exc:
+            return Response({"detail": str(exc), "edited": exc.count}, status=status.HTTP_409_CONFLICT)
+        except ImportNotRevertible as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        job = self.get_queryset().get(pk=pk)
+        return Response(RevertedSerializer({"removed": removed, "job": job}).data)
+
+
+class CsvMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CsvMapping
+        fields = ["id", "headers", "columns", "date_order", "decimal_comma", "updated_at"]
+        read_only_fields = fields
+
+
+class CsvMappingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """CSV column choices remembered per header row (confirmed on the Import page); delete one to forget it."""
+
+    serializer_class = CsvMappingSerializer
+    queryset = CsvMapping.objects.none()
+
+    def get_queryset(self):
+        return CsvMapping.objects.filter(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        csv_mapping_forget(user=self.request.user, mapping_id=instance.pk)
 
 
 def _read(upload) -> bytes:

@@ -7,6 +7,7 @@ from finance.imports import api
 
 router = SimpleRouter()
 router.register("imports", api.ImportJobViewSet, basename="import")
+router.register("import-mappings", api.CsvMappingViewSet, basename="import-mapping")
 
 urlpatterns = [
     path("transactions/sync/", api.TransactionSyncView.as_view(), name="transaction-sync"),

@@ -120,6 +120,12 @@ def import_job_columns_set(*, user, job: ImportJob, columns: dict[str, int], dat
     return job
 
 
+def csv_mapping_forget(*, user, mapping_id: int) -> bool:
+    """Forget remembered CSV columns; the next file with that header row is guessed (and asked) again."""
+    deleted, _ = CsvMapping.objects.filter(pk=mapping_id, user=user).delete()
+    return bool(deleted)
+
+
 def _queue(job_id: int) -> None:
     from finance.tasks import import_run
 

@@ -1,21 +1,25 @@
 """The Import page: upload, choose CSV columns when unsure, watch the progress, read the result."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from finance.imports.csv_parser import ROLE_LABELS, ROLES, CsvLayout
 from finance.imports.pipeline import (
     FileTooLargeError,
     UnsupportedFormatError,
     csv_layout_for,
+    csv_mapping_forget,
     import_job_columns_set,
     import_job_create,
     import_job_queue,
     upload_size_check,
 )
 from finance.imports.records import ImportFileError
-from finance.models import Account, ImportFormat, ImportJob, ImportStatus
+from finance.imports.revert import ImportNotRevertible, ImportRowsEdited, import_job_revert
+from finance.models import Account, CsvMapping, ImportFormat, ImportJob, ImportStatus
 from users.forms import AccessibleForm
 
 DATE_ORDERS = [("dmy", "Day first (31.01.2025, 31/01/2025)"), ("mdy", "Month first (01/31/2025)"), ("ymd", "Year first (2025-01-31)")]  # fmt: skip
@@ -72,7 +76,8 @@ def imports(request):
         else:
             return _after_upload(request, job)
     jobs = ImportJob.objects.filter(user=request.user).defer("content")[:20]
-    return render(request, "finance/imports.html", {"form": form, "jobs": jobs})
+    mappings = CsvMapping.objects.filter(user=request.user)
+    return render(request, "finance/imports.html", {"form": form, "jobs": jobs, "mappings": mappings})
 
 
 def _after_upload(request, job: ImportJob):
@@ -109,6 +114,33 @@ def import_columns(request, job_id: int):
 
 
 @login_required
-def import_detail(request, job_id: int):
+def import_detail(request, job_id: int, *, edited: int = 0):
     job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id, user=request.user)
-    return render(request, "finance/imports_detail.html", {"job": job})
+    return render(request, "finance/imports_detail.html", {"job": job, "edited": edited})
+
+
+@login_required
+@require_POST
+def import_revert(request, job_id: int):
+    get_object_or_404(ImportJob.objects.only("pk"), pk=job_id, user=request.user)
+    try:
+        removed = import_job_revert(user=request.user, job_id=job_id, force=request.POST.get("force") == "on")
+    except ImportRowsEdited as exc:
+        response = import_detail(request, job_id, edited=exc.count)
+        response.status_code = 409
+        return response
+    except ImportNotRevertible as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(
+            request, f"Removed the {removed} transactions this import created. Use Undo to bring them back."
+        )
+    return redirect("import-detail", job_id=job_id)
+
+
+@login_required
+@require_POST
+def import_mapping_forget(request, mapping_id: int):
+    if csv_mapping_forget(user=request.user, mapping_id=mapping_id):
+        messages.success(request, "Forgot those columns; the next such file will ask again.")
+    return redirect("imports")

@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from finance.models import Transaction, UndoAction, UndoEntry
+from finance.imports.revert import import_revert_undo
+from finance.models import ImportJob, Transaction, UndoAction, UndoEntry
 from finance.services.rules import model_teach
 from finance.services.transactions import changed_event, ledger_apply, lessons_between, snapshot
 from finance.services.validation import tags_for_names
@@ -24,8 +25,10 @@ class NothingToUndo(Exception):  # noqa: N818 (the name is part of the contract)
 
 @dataclass(frozen=True)
 class UndoResult:
-    action: str  # the action that was undone: create | update | delete
-    transaction: Transaction
+    action: str  # the action that was undone: create | update | delete | revert (an import's revert)
+    transaction: Transaction | None  # None for a revert
+    import_job: ImportJob | None = None  # the import whose transactions came back (revert)
+    count: int = 1  # how many transactions the undo brought back or changed
 
 
 def _restore_fields(txn: Transaction, state: dict) -> None:
@@ -55,6 +58,11 @@ def transaction_undo_last(*, user) -> UndoResult:
     )
     if entry is None:
         raise NothingToUndo("Nothing left to undo.")
+    if entry.action == UndoAction.REVERT:
+        count = import_revert_undo(user=user, entry=entry)
+        entry.undone_at = timezone.now()
+        entry.save(update_fields=["undone_at"])
+        return UndoResult(action=entry.action, transaction=None, import_job=entry.import_job, count=count)
     txn = (
         Transaction.all_objects.select_for_update(of=("self",))
         .select_related("account", "to_account", "user")
