@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.months import format_month, month_start
 from finance.models import Category, ImportJob, ImportStatus, Transaction, UndoAction, UndoEntry
-from finance.months import format_month, month_start
 from finance.outbox import outbox_emit
 from finance.services.accounts import balance_moves, balances_apply
 from finance.services.aggregates import ledger_line, totals_add_many
