@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0006_transaction_indexes'),
+        ('finance', '0008_default_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
