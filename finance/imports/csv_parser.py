@@ -321,7 +321,7 @@ class _RowReader:
         comma = self.layout.decimal_comma
         if self.amount_at >= 0:
             text = self.cell(record, self.amount_at)
-            mark = _MARK.search(text)
+            mark = _MARK.search(text) if text[-1:].isalpha() else None
             if mark:  # "1.234.567,00 DB" (Indonesian banks), "12.50 CR"
                 amount = abs(parse_amount(text[: mark.start()], comma))
                 return -amount if mark.group(1).casefold() in EXPENSE_WORDS else amount
@@ -338,7 +338,8 @@ class _RowReader:
         credit_amount = abs(parse_amount(credit, comma)) if credit else Decimal(0)
         return credit_amount - debit_amount
 
-    def row(self, number: int, record: list[str]) -> ParsedRow:
+    def row(self, number: int, record: list[str]) -> ParsedRow | None:
+        """The record as a row; None for a balance line. Raises ValueError saying what is wrong."""
         text = self.cell(record, self.date_at)
         if not text:
             raise ValueError("The date is missing.")
@@ -349,17 +350,23 @@ class _RowReader:
         try:
             amount = self.signed_amount(record)
         except (InvalidOperation, ValueError):
+            if self.is_balance_line(record):
+                return None
             raise ValueError("The amount is not a number.") from None
         if not amount:
+            if self.is_balance_line(record):
+                return None
             raise ValueError("The amount is zero or missing.")
         merchant = self.cell(record, self.merchant_at)
-        check = self.cell(record, self.check_at)
-        description = joined(
-            self.cell(record, self.description_at), self.cell(record, self.memo_at), f"check {check}" if check else ""
-        )
-        return ParsedRow.signed(
-            row=number, occurred_at=when, amount=amount, description=description or merchant, merchant=merchant,
-            currency=self.cell(record, self.currency_at).upper(),
+        description = self.cell(record, self.description_at)
+        if self.memo_at >= 0 or self.check_at >= 0:
+            check = self.cell(record, self.check_at)
+            description = joined(description, self.cell(record, self.memo_at), f"check {check}" if check else "")
+        negative = amount < 0
+        return ParsedRow(
+            row=number, occurred_at=when, amount=-amount if negative else amount,
+            kind="expense" if negative else "income", description=description or merchant, merchant=merchant,
+            currency=self.cell(record, self.currency_at).upper() if self.currency_at >= 0 else "",
         )  # fmt: skip
 
 
@@ -374,9 +381,10 @@ def csv_rows(stream: TextIO, layout: CsvLayout) -> Iterator[ParsedRow | RowProbl
     for number, record in enumerate(records, start=1):
         if number <= first_row or not any(record) or (len(record) == 1 and not record[0].strip()):
             continue
-        if reader.is_balance_line(record):
-            continue
         try:
-            yield reader.row(number, record)
+            row = reader.row(number, record)
         except ValueError as exc:
             yield RowProblem(number, str(exc))
+        else:
+            if row is not None:
+                yield row

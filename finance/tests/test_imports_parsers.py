@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from finance.imports.csv_parser import csv_inspect, csv_rows, parse_amount, parse_date
 from finance.imports.detect import detect_encoding, detect_format, open_text
 from finance.imports.json_ingest import JsonDataSet
-from finance.imports.ofx_parser import OfxStatement
+from finance.imports.mt940_parser import dutch_details
+from finance.imports.ofx_parser import OfxStatement, ofx_clean
+from finance.imports.qif_parser import qif_date
 from finance.imports.records import ImportFileError, ParsedRow, RowProblem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
@@ -137,3 +139,68 @@ def test_json_data_set_reads_liabilities_and_plaid_signs():
 def test_json_that_is_not_json():
     with pytest.raises(ImportFileError, match="not valid JSON"):
         JsonDataSet(io.BytesIO(b'{"accounts": [1, 2'))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("quicken_us.qif", "qif"), ("banque_fr.qif", "qif"), ("camt053_v02_latin1.xml", "camt053"),
+        ("camt053_v08.xml", "camt053"), ("sparkasse_de.sta", "mt940"), ("ing_nl.mt940", "mt940"),
+        ("us_bank_intu.qfx", "ofx"), ("chase_checking.csv", "csv"), ("bca_id.csv", "csv"),
+    ],
+)  # fmt: skip
+def test_new_formats_are_detected_whatever_the_name(name, expected):
+    assert detect_format(filename="download.txt", head=fixture(name)) == expected
+
+
+def test_an_xml_file_that_is_no_statement_is_no_format():
+    assert (
+        detect_format(filename="export.xml", head=b'<?xml version="1.0"?><invoice><total>3</total></invoice>') is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "expected"),
+    [
+        ("1/ 5'25", False, date(2025, 1, 5)), ("12/31/2024", False, date(2024, 12, 31)),
+        ("05.01.2025", True, date(2025, 1, 5)), ("2025-01-05", False, date(2025, 1, 5)),
+        ("31/12/99", True, date(1999, 12, 31)),
+    ],
+)  # fmt: skip
+def test_qif_dates(text, day_first, expected):
+    assert qif_date(text, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ("/TRTP/SEPA OVERBOEKING/IBAN/NL39RABO0300065264/BIC/RABONL2U/NAME/J. de Vries/REMI/Huur maart/EREF/X",
+         ("J. de Vries", "Huur maart")),
+        ("/CNTP/NL80INGB0000123456/INGBNL2A/Vodafone Libertel BV/MAASTRICHT//REMI/USTD//Factuur 77/",
+         ("Vodafone Libertel BV", "Factuur 77")),
+    ],
+)  # fmt: skip
+def test_dutch_mt940_details_split_into_payee_and_purpose(details, expected):
+    assert dutch_details(details) == expected
+
+
+def test_ofx_clean_mends_header_private_tags_and_bankid_only():
+    cleaned = ofx_clean(fixture("us_bank_intu.qfx")).decode()
+    assert cleaned.startswith("OFXHEADER:100\r\nDATA:OFXSGML\r\n")
+    assert "INTU." not in cleaned and "<BANKID>026708413\r\n" in cleaned
+    assert "CAFÉ &lt;NYC&gt;" in cleaned and "<TRNAMT>2345.675" in cleaned  # text and amounts untouched
+
+
+def test_chase_layout_prefers_the_varied_text_over_debit_credit():
+    layout = csv_layout("chase_checking.csv")
+    assert layout.headers[layout.columns["description"]] == "Description"
+    assert layout.headers[layout.columns["check"]] == "Check or Slip #"
+    assert "Are the dates day-first or month-first?" in layout.unsure
+
+
+def test_two_varied_text_columns_make_the_page_ask():
+    data = "Date,Description,Details,Amount\n" + "".join(
+        f"2025-01-{day:02d},Shop number {day},Card payment at till {day * 7},-{day}.00\n" for day in range(1, 9)
+    )
+    layout = csv_inspect(open_text(io.BytesIO(data.encode())))
+    assert layout.unsure == ["Which column holds the description: 'Details' or 'Description'?"]  # likelier first
