@@ -6,6 +6,7 @@ from alerts.services import webhook_events_fan_out
 from alerts.services.evaluation import evaluate_user, evaluation_turn
 from core.months import month_start, parse_month
 from finance.outbox import outbox_pending_after, register
+from finance.selectors import categories_watched_by_budgets
 
 
 def _months(event, *, timezone_name: str) -> list:
@@ -15,16 +16,30 @@ def _months(event, *, timezone_name: str) -> list:
     return [parse_month(text) for text in payload.get("months", [])]
 
 
+def _concerns(event, *, watched: set[str] | None) -> bool:
+    """Whether the event can move one of the month's budgets: a change of a budget always does, a change
+    of transactions only when one of its categories (before or after) counts towards a budget."""
+    if event.topic != "transaction.changed" or watched is None:
+        return True
+    return not watched.isdisjoint(event.payload.get("categories", []))
+
+
 @register("transaction.changed", "budget.updated", queue="alerts")
 def evaluate_budgets(event) -> None:
     """Evaluations of one user take turns; a burst of changes (a sync pushing one transaction at a
-    time) is evaluated once, by its last event, which sees them all (one alert for the highest
-    threshold crossed, as when one transaction crosses several)."""
+    time) is evaluated once, by its last event that concerns a budget, which sees them all (one alert
+    for the highest threshold crossed, as when one transaction crosses several). A change no budget
+    watches is not evaluated at all."""
     user = event.user
-    evaluation_turn(user_id=user.pk)
     current = month_start(timezone.now(), user.timezone)
+    watched = categories_watched_by_budgets(user=user, month=current)
+    if not _concerns(event, watched=watched):
+        return
+    evaluation_turn(user_id=user.pk)
     later = outbox_pending_after(event=event, handler=evaluate_budgets)
-    if any(current in _months(newer, timezone_name=user.timezone) for newer in later):
+    if any(
+        current in _months(newer, timezone_name=user.timezone) and _concerns(newer, watched=watched) for newer in later
+    ):
         return
     evaluate_user(user=user, months=_months(event, timezone_name=user.timezone), caused_at=event.created_at)
 

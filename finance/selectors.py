@@ -207,5 +207,15 @@ def budgets_applying(*, user, month: date | None = None) -> QuerySet[Budget]:
     return queryset if month is None else Budget.objects.filter(user=user, month__in=[month]) | queryset
 
 
+def categories_watched_by_budgets(*, user, month: date) -> set[str] | None:
+    """The slugs whose spending counts towards one of the month's budgets (a budgeted category and its
+    sub-categories); None when a budget on all spending watches every category."""
+    budgeted = list(budgets_applying(user=user, month=month).values_list("category_id", flat=True))
+    if None in budgeted:
+        return None
+    watched = Category.objects.filter(Q(id__in=budgeted) | Q(parent_id__in=budgeted, user=user))
+    return set(watched.values_list("slug", flat=True))
+
+
 def budget_of_user(*, user, budget_id: int) -> Budget | None:
     return Budget.objects.filter(pk=budget_id, user=user).first()

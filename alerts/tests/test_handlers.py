@@ -130,6 +130,43 @@ def test_a_later_change_in_a_past_month_does_not_hold_back_this_months_alert(
     assert [threshold for threshold, _ in threshold_alerts(alice)] == [80]
 
 
+def test_a_burst_ending_in_a_change_no_budget_watches_still_alerts(
+    groceries_budget, django_capture_on_commit_callbacks
+):
+    alice = groceries_budget
+    spends_not_yet_relayed(alice, django_capture_on_commit_callbacks, ["85.00"])
+    spends_not_yet_relayed(alice, django_capture_on_commit_callbacks, ["4.00"], category="dining")
+    events = list(OutboxEvent.objects.filter(user=alice, topic="transaction.changed").order_by("id"))
+    for event in events:
+        outbox_relay_event(event_id=event.id, queue="alerts")
+    # the groceries change is evaluated although a later (dining) change was still waiting
+    assert threshold_alerts(alice) == [(80, events[0].created_at.isoformat())]
+
+
+def test_spending_no_budget_watches_raises_no_alert(alice, committed):
+    AccountFactory(user=alice)
+    committed(budget, alice, "100.00")
+    committed(spend, alice, "500.00", category="dining")  # no budget on dining
+    assert threshold_alerts(alice) == []
+    committed(spend, alice, "85.00")  # groceries
+    assert [threshold for threshold, _ in threshold_alerts(alice)] == [80]
+
+
+def test_a_sub_category_counts_for_its_parents_budget(alice, committed):
+    AccountFactory(user=alice)
+    committed(budget, alice, "100.00")
+    corner_shop = committed(finance_services.category_create, user=alice, name="Corner shop", parent="groceries")
+    committed(spend, alice, "85.00", category=corner_shop.slug)
+    assert [threshold for threshold, _ in threshold_alerts(alice)] == [80]
+
+
+def test_a_budget_on_all_spending_watches_every_category(alice, committed):
+    AccountFactory(user=alice)
+    committed(budget, alice, "100.00", category=None)
+    committed(spend, alice, "85.00", category="dining")
+    assert [threshold for threshold, _ in threshold_alerts(alice)] == [80]
+
+
 @pytest.mark.skipif(
     not settings.USES_POSTGRES, reason="needs PostgreSQL advisory locks: set DATABASE_URL=postgres://..."
 )
