@@ -35,10 +35,6 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     "alerts-daily-digests": {"task": "alerts.tasks.send_daily_digests", "schedule": crontab(minute=5)},
     "alerts-monthly-summaries": {"task": "alerts.tasks.send_monthly_summaries", "schedule": crontab(minute=15)},
-    "insights-rebuild-daily-summaries": {
-        "task": "insights.tasks.rebuild_daily_summaries",
-        "schedule": crontab(hour=1, minute=0),
-    },
     "insights-compute-benchmarks": {
         "task": "insights.tasks.compute_benchmarks",
         "schedule": crontab(hour=1, minute=30),

@@ -129,7 +129,7 @@ def budget_status_for_month(
     history_start = min(month, reference - timedelta(days=HISTORY_DAYS)) if with_adherence else month
     daily = _daily_by_category(user=user, start=history_start, end=reference)
     history_days = (
-        _history_days(reference=reference, first_day=_first_spending_day(user=user)) if with_adherence else None
+        _history_days(reference=reference, first_day=first_recorded_day(user=user)) if with_adherence else None
     )
     context = {
         "user": user, "month": month, "today": reference, "elapsed": elapsed, "days_left": length - elapsed,
@@ -146,7 +146,8 @@ def budget_status_for_month(
     return statuses
 
 
-def _first_spending_day(*, user) -> date | None:
+def first_recorded_day(*, user) -> date | None:
+    """The local day of the user's first live transaction: their own history starts there."""
     first = Transaction.objects.filter(user=user).order_by("occurred_at").values_list("occurred_at", flat=True).first()
     return first.astimezone(as_zone(user.timezone)).date() if first else None
 

@@ -29,6 +29,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from finance.models import OutboxEvent, OutboxHandled
+from finance.signals import ledger_changed_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ def _handler_name(handler: Handler) -> str:
 def outbox_emit(*, topic: str, user, payload: dict) -> OutboxEvent:
     """Write an event; call inside the service's atomic block."""
     event = OutboxEvent.objects.create(topic=topic, user=user, payload=payload)
+    if user is not None:
+        ledger_changed_on_commit(user_ids=[user.pk])
     transaction.on_commit(lambda: outbox_relay_queue(event_id=event.id, queues=queues_for(topic)))
     return event
 

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.months import as_zone, day_bounds, month_bounds, parse_month, supported_day
-from finance.budget_status import BudgetStatus, budget_status_for_month
+from finance.budget_status import BudgetStatus, budget_status_for_month, first_recorded_day
 from finance.models import (
     MAX_AMOUNT,
     Account,
@@ -34,6 +34,7 @@ __all__ = [
     "categorization_rules_for_user",
     "category_for_slug",
     "daily_spending",
+    "first_recorded_day",
     "monthly_spending",
     "transactions_for_user",
     "undo_available",

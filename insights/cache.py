@@ -1,9 +1,12 @@
 """Cached computed reads (summary, score, benchmarks, recommendations), keyed per user and parameters.
 
-A per-user version number is part of every key; an outbox event or a recommendation decision bumps it,
-so stale entries are never read again and simply expire. Benchmarks share one global version, bumped
-when the benchmark job writes. An "everything" version is bumped when Redis returns after an outage
-(config/runtime/cache.py): a bump made meanwhile went to one process's memory, so no entry from before is trusted.
+A per-user version number is part of every key. The ledger's writers bump it as their transaction
+commits (finance.signals.ledger_changed: pages, API, imports, sync, undo, seed_demo, ingest_json), before
+the writer goes on, so a read after a write never finds an entry computed before it; a recommendation
+decision bumps it too. Stale entries are never read again and simply expire. Benchmarks share one global
+version, bumped when the benchmark job writes. An "everything" version is bumped when Redis returns after an
+outage (config/runtime/cache.py): a bump made meanwhile went to one process's memory, so no entry from before is
+trusted; and by a rebuild of every user's ledger aggregate.
 """
 
 from collections.abc import Callable

@@ -1,30 +1,25 @@
-"""Outbox subscribers: keep DailySpending current, mark profiles stale and forget cached reads."""
+"""Ledger subscribers: mark profiles stale (outbox) and forget cached reads (at once, on the writer's commit)."""
 
-from datetime import date
+from django.dispatch import receiver
 
-from django.db import transaction
-
-from core.months import parse_month
 from finance.outbox import register
+from finance.signals import ledger_changed
 from insights import cache
 from insights.selectors.consent import user_consents
-from insights.services.daily import daily_spending_refresh
 from insights.services.profiles import profiles_mark_stale
 
 
 @register("transaction.changed", queue="insights")
 def transaction_changed(event) -> None:
     user = event.user
-    if user is None:
-        return
-    if user_consents(user=user):
-        months: list[date] = [parse_month(m) for m in event.payload.get("months", [])]
-        daily_spending_refresh(user=user, months=months)
+    if user is not None and user_consents(user=user):
         profiles_mark_stale(user=user)
-    transaction.on_commit(lambda: cache.user_changed(user.pk))
 
 
-@register("budget.updated", queue="insights")
-def budget_updated(event) -> None:
-    if event.user_id is not None:
-        transaction.on_commit(lambda: cache.user_changed(event.user_id))
+@receiver(ledger_changed, dispatch_uid="insights.ledger_changed")
+def ledger_written(sender, user_ids: list[int] | None, **kwargs) -> None:
+    """Runs in the writer's process as its transaction commits, so its next read is computed afresh."""
+    if user_ids is None:
+        cache.everything_changed()
+    for user_id in user_ids or ():
+        cache.user_changed(user_id)

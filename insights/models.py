@@ -14,23 +14,6 @@ from insights.choices import ReviewStatus, UserStatus  # noqa: F401 (the models'
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class DailySpending(models.Model):
-    """Per user, local day, category and kind: the sum, kept current from outbox events."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    category = models.ForeignKey("finance.Category", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10)
-    total = models.DecimalField(**MONEY, default=Decimal("0.00"))
-    count = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "day", "category", "kind"], name="daily_spending_unique"),
-        ]
-        indexes = [models.Index(fields=["user", "day"], name="daily_spending_user_day")]
-
-
 class Benchmark(models.Model):
     """Percentiles of monthly spending per cohort, category and month (published cohorts only)."""
 

@@ -7,11 +7,6 @@ from insights import services
 
 
 @shared_task(queue="insights")
-def rebuild_daily_summaries(user_ids: list[int] | None = None) -> int:
-    return services.daily_spending_rebuild(user_ids=user_ids)
-
-
-@shared_task(queue="insights")
 def compute_benchmarks(month: str | None = None) -> int:
     return services.benchmarks_compute(months=[parse_month(month)] if month else None)
 

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from core.months import month_start
 from finance.models import MonthlyCategoryTotal, Transaction
+from finance.signals import ledger_changed_on_commit
 from users.models import User
 
 
@@ -74,6 +75,7 @@ def monthly_totals_rebuild(*, user_ids: Iterable[int] | None = None) -> int:
             MonthlyCategoryTotal.objects.all() if ids is None else MonthlyCategoryTotal.objects.filter(user_id__in=ids)
         )
         rows.delete()
+        ledger_changed_on_commit(user_ids=ids)
         if connection.vendor == "postgresql":
             return _rebuild_in_postgres(ids)
         return _rebuild_in_python(ids)

@@ -5,5 +5,5 @@ Frames built by insights.selectors, with money as integer cents (int64):
   datetime64), created_day (local date the row was logged), merchant, category
 - accounts: user_id, account_id, kind, balance_cents, limit_cents (NaN when none), minimum_payment_cents,
   last_payment_cents (NaN when unknown), is_overdue
-- daily: day, category, kind, cents (one row per day/category/kind, from DailySpending)
+- daily: day, category, kind, cents (one row per day/category/kind, added up from the ledger)
 """

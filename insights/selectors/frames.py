@@ -2,16 +2,17 @@
 
 import io
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 
+from core.months import day_bounds
 from finance.selectors import accounts_of, budgets_applying, monthly_totals_between, transactions_between
-from insights.models import DailySpending
 
 TRANSACTION_COLUMNS = [
     "user_id", "id", "account_id", "account_kind", "to_account_kind", "kind", "cents",
@@ -170,11 +171,17 @@ def monthly_totals_frame(*, users: QuerySet | list[int], first_month: date, last
 
 
 def daily_frame(*, user, start: date, end: date) -> pd.DataFrame:
-    """The user's DailySpending rows for [start, end] (local days)."""
+    """The user's expenses and income per local day, category and kind in [start, end], added up by the
+    database from the ledger itself in one GROUP BY (so a figure read after a write includes it)."""
+    zone = ZoneInfo(user.timezone)
+    since, until = day_bounds(day=start, tz=zone)[0], day_bounds(day=end, tz=zone)[1]
     queryset = (
-        DailySpending.objects.filter(user=user, day__gte=start, day__lte=end)
+        transactions_between(users=[user], start=since, end=until)
+        .filter(kind__in=["expense", "income"])
+        .annotate(day=TruncDate("occurred_at", tzinfo=zone))
         .order_by()
-        .values_list("day", "category__slug", "kind", cents("total"))
+        .values_list("day", "category__slug", "kind")
+        .annotate(cents=Cast(Round(Sum("amount") * 100), BigIntegerField()))
     )
     frame = _frame(queryset, ["day", "category", "kind", "cents"])
     frame["day"] = pd.to_datetime(frame["day"])

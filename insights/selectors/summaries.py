@@ -7,12 +7,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.months import as_zone, day_bounds, days_in_month, format_month
-from finance.selectors import transactions_between
+from finance.selectors import first_recorded_day, transactions_between
 from insights import cache
 from insights.analytics.periods import Period, earlier_periods, period_containing
 from insights.analytics.score import behaviour_score
 from insights.analytics.summaries import summarize
-from insights.models import DailySpending
 from insights.selectors.frames import budgets_frame, daily_frame, transactions_frame
 
 
@@ -43,7 +42,7 @@ def _summary(user, kind: str, day: date) -> dict:
     period = period_containing(kind, day)
     first = earlier_periods(period)[-1].start
     daily = daily_frame(user=user, start=first, end=period.end)
-    first_day = DailySpending.objects.filter(user=user).order_by("day").values_list("day", flat=True).first()
+    first_day = first_recorded_day(user=user)
     budgets = budgets_frame(user=user, month=period.start) if kind == "month" else budgets_frame(user=user).iloc[0:0]
     summary = summarize(
         daily,
@@ -80,7 +79,10 @@ def _summary(user, kind: str, day: date) -> dict:
 def summary_for(*, user, period: str = "month", day: date | None = None) -> dict:
     day = day or user_today(user)
     return cache.cached(
-        user_id=user.pk, name="summary", params=(period, day), compute=lambda: _summary(user, period, day)
+        user_id=user.pk,
+        name="summary",
+        params=(period, day, user.timezone, user_today(user)),  # the burn rate counts days up to today
+        compute=lambda: _summary(user, period, day),
     )
 
 
@@ -108,4 +110,9 @@ def _score(user, month: date) -> dict:
 
 def score_for(*, user, month: date | None = None) -> dict:
     month = month or user_today(user).replace(day=1)
-    return cache.cached(user_id=user.pk, name="score", params=(month,), compute=lambda: _score(user, month))
+    return cache.cached(
+        user_id=user.pk,
+        name="score",
+        params=(month, user.timezone, user_today(user)),
+        compute=lambda: _score(user, month),
+    )

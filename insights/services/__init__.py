@@ -2,7 +2,6 @@
 
 from insights.services.anomalies import anomalies_detect
 from insights.services.benchmarks import benchmarks_compute
-from insights.services.daily import daily_spending_rebuild, daily_spending_refresh
 from insights.services.products import products_load
 from insights.services.profiles import profile_fresh, profiles_compute
 from insights.services.recommendations import (
@@ -15,8 +14,6 @@ from insights.services.recommendations import (
 __all__ = [
     "anomalies_detect",
     "benchmarks_compute",
-    "daily_spending_rebuild",
-    "daily_spending_refresh",
     "products_load",
     "profile_fresh",
     "profiles_compute",

@@ -1,62 +1,61 @@
-import zoneinfo
+from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from finance.services import transaction_delete, transaction_update
-from insights.models import DailySpending, Profile
-from insights.services import daily_spending_rebuild, profiles_compute
-from insights.tests.factories import checking, days_ago, spend
+from insights.models import Profile
+from insights.selectors.summaries import summary_for
+from insights.services import profiles_compute
+from insights.tests.factories import bulk_spending, checking, days_ago, spend
 
 pytestmark = pytest.mark.django_db
 
 
-def daily_total(user) -> Decimal:
-    return sum((row.total for row in DailySpending.objects.filter(user=user, kind="expense")), Decimal("0.00"))
+def spent_this_month(user) -> str:
+    return summary_for(user=user)["total_spent"]
 
 
-def test_daily_spending_follows_record_update_and_delete(alice, django_capture_on_commit_callbacks):
+def test_each_write_shows_in_the_next_summary_read(alice, django_capture_on_commit_callbacks):
+    """The summary is cached; the write's commit, not a later job, makes the next read afresh."""
     account = checking(alice)
+    assert spent_this_month(alice) == "0.00"  # cached now
     with django_capture_on_commit_callbacks(execute=True):
-        txn = spend(alice, account, "12.50", when=days_ago(2))
-    assert daily_total(alice) == Decimal("12.50")
-    row = DailySpending.objects.get(user=alice, kind="expense")
-    assert (row.category.slug, row.count) == ("groceries", 1)
-
+        txn = spend(alice, account, "12.50")
+    assert spent_this_month(alice) == "12.50"
     with django_capture_on_commit_callbacks(execute=True):
         transaction_update(user=alice, transaction=txn, amount=Decimal("20.00"))
-    assert daily_total(alice) == Decimal("20.00")
-
+    assert spent_this_month(alice) == "20.00"
     with django_capture_on_commit_callbacks(execute=True):
         transaction_delete(user=alice, transaction=txn)
-    assert daily_total(alice) == Decimal("0.00")
+    assert spent_this_month(alice) == "0.00"
 
 
-def test_days_are_the_users_local_days_in_the_refresh_and_the_nightly_rebuild(
-    alice, bob, django_capture_on_commit_callbacks
-):
+def test_a_bulk_load_that_rebuilds_the_aggregate_shows_at_once(alice, bob, django_capture_on_commit_callbacks):
+    """seed_demo and the tests' bulk factory write rows without the per-row services or outbox events."""
+    assert (spent_this_month(alice), spent_this_month(bob)) == ("0.00", "0.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_spending([(alice, checking(alice), "groceries", Decimal("7.25"), days_ago(0))])
+    assert spent_this_month(alice) == "7.25"
+
+
+def test_days_are_the_users_local_days(alice, bob, django_capture_on_commit_callbacks):
     alice.timezone, bob.timezone = "Pacific/Auckland", "America/Los_Angeles"
     alice.save(update_fields=["timezone"])
     bob.save(update_fields=["timezone"])
-    late_evening_utc = days_ago(3).replace(hour=22, minute=30)  # tomorrow in Auckland, today in Los Angeles
+    late_evening_utc = days_ago(3).replace(hour=22, minute=30)  # the next day in Auckland, the same in Los Angeles
     with django_capture_on_commit_callbacks(execute=True):
         spend(alice, checking(alice), "30.00", when=late_evening_utc)
         spend(bob, checking(bob), "40.00", when=late_evening_utc)
-    expected = {
-        alice.pk: late_evening_utc.astimezone(zoneinfo.ZoneInfo("Pacific/Auckland")).date(),
-        bob.pk: late_evening_utc.astimezone(zoneinfo.ZoneInfo("America/Los_Angeles")).date(),
-    }
-    assert expected[alice.pk] != expected[bob.pk]
 
-    def days() -> dict:
-        rows = DailySpending.objects.filter(kind="expense", user__in=[alice, bob])
-        return {row.user_id: (row.day, row.total) for row in rows}
+    def spending_days(user) -> dict[str, str]:
+        local_day = late_evening_utc.astimezone(ZoneInfo(user.timezone)).date()
+        summary = summary_for(user=user, period="week", day=local_day)
+        return {row["date"]: row["spent"] for row in summary["daily"] if row["spent"] != "0.00"}
 
-    assert days() == {alice.pk: (expected[alice.pk], Decimal("30.00")), bob.pk: (expected[bob.pk], Decimal("40.00"))}
-    refreshed = days()
-    DailySpending.objects.all().delete()
-    daily_spending_rebuild()
-    assert days() == refreshed
+    assert spending_days(bob) == {late_evening_utc.date().isoformat(): "40.00"}
+    assert spending_days(alice) == {(late_evening_utc.date() + timedelta(days=1)).isoformat(): "30.00"}
 
 
 def test_a_new_transaction_makes_the_profile_stale(alice, django_capture_on_commit_callbacks):

@@ -8,7 +8,7 @@ from alerts.models import Notification
 from finance.models import Budget
 from finance.services import account_create, budget_create
 from insights import services
-from insights.models import Anomaly, Benchmark, DailySpending, Profile, Recommendation
+from insights.models import Anomaly, Benchmark, Profile, Recommendation
 from insights.tests.factories import approve, bulk_spending, checking, days_ago, person, revoke, spend
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +35,11 @@ def test_revoked_data_processing_means_no_job_touches_the_user(alice_consents):
         spend(alice_consents, account, "10.00", when=days_ago(days))
     spend(alice_consents, account, "900.00", merchant="Jeweller", when=days_ago(1))
     revoke(alice_consents, "data_processing")
-    DailySpending.objects.filter(user=alice_consents).delete()
 
-    services.daily_spending_rebuild()
     services.profiles_compute()
     services.anomalies_detect()
     services.recommendations_generate_all()
 
-    assert not DailySpending.objects.filter(user=alice_consents).exists()
     assert not Profile.objects.filter(user=alice_consents).exists()
     assert not Anomaly.objects.filter(user=alice_consents).exists()
     assert not Recommendation.objects.filter(user=alice_consents).exists()

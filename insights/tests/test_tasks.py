@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from config.celery import BEAT_SCHEDULE
 from insights import tasks
-from insights.models import DailySpending, Profile, Recommendation
+from insights.models import Profile, Recommendation
 from insights.tests.factories import checking, grant, spend
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def test_every_job_is_on_the_insights_queue_and_scheduled():
     names = [
-        "rebuild_daily_summaries",
         "compute_benchmarks",
         "compute_signals",
         "detect_anomalies",
@@ -28,19 +27,16 @@ def test_jobs_run_as_tasks_and_are_idempotent(alice):
     grant(alice, "recommendations")
     spend(alice, checking(alice), "10.00")
     for _ in range(2):
-        tasks.rebuild_daily_summaries.delay()
         tasks.compute_signals.delay()
         tasks.compute_benchmarks.delay()
         tasks.detect_anomalies.delay()
         tasks.generate_recommendations.delay()
-    assert DailySpending.objects.filter(user=alice).count() == 1
     assert Profile.objects.filter(user=alice).count() == 2
     assert Recommendation.objects.filter(user=alice, kind="education").count() == 1
 
 
 def test_commands(alice, capsys):
     spend(alice, checking(alice), "10.00")
-    call_command("rebuild_daily_summaries")
     call_command("compute_benchmarks", "--month", "2026-01")
     call_command("compute_signals", "--user", str(alice.pk))
     call_command("detect_anomalies")
