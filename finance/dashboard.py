@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from core.money import cents_to_decimal
 from core.months import days_in_month
-from finance import charts, forecast
+from finance import charts
 from finance.selectors import (
     BudgetStatus,
     budget_status_for_month,
@@ -13,6 +14,7 @@ from finance.selectors import (
     daily_spending,
     local_today,
     monthly_spending,
+    spending_projection,
     transactions_for_user,
 )
 
@@ -56,11 +58,6 @@ def _month_so_far(*, user, today: date) -> list[tuple[date, Decimal]]:
     return [(day, spent.get(day, Decimal("0.00"))) for day in (month + timedelta(n) for n in range(today.day))]
 
 
-def _projected_total(*, spent: Decimal, days_elapsed: int, days_left: int) -> Decimal:
-    burn = forecast.daily_burn_cents(spent=int(spent * 100), days_elapsed=days_elapsed)
-    return spent + Decimal(burn * days_left) / 100
-
-
 def dashboard_context(*, user) -> dict:
     today = local_today(user=user)
     month, length = today.replace(day=1), days_in_month(today)
@@ -68,8 +65,8 @@ def dashboard_context(*, user) -> dict:
     names = _category_names(user)
     by_category = [(names.get(slug, slug), spent) for slug, spent in monthly_spending(user=user, month=month).items()]
     daily = _month_so_far(user=user, today=today)
-    spent = sum((amount for _, amount in daily), Decimal("0.00"))
-    projected = _projected_total(spent=spent, days_elapsed=today.day, days_left=length - today.day)
+    projection = spending_projection(user=user, month=month, today=today)
+    spent, projected = cents_to_decimal(projection.spent), cents_to_decimal(projection.total)
     overall = next((row.status for row in rows if row.status.category is None), None)
     return {
         "month": month,

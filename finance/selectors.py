@@ -7,10 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from core.months import as_zone, day_bounds, month_bounds, parse_month, supported_day
-from finance.budget_status import BudgetStatus, budget_status_for_month, first_recorded_day
+from finance.budget_status import BudgetStatus, budget_status_for_month
 from finance.models import (
     MAX_AMOUNT,
     Account,
@@ -23,6 +22,7 @@ from finance.models import (
     UndoEntry,
     tags_prefetch,
 )
+from finance.projections import first_recorded_day, local_today, spending_projection
 
 __all__ = [
     "BudgetStatus",
@@ -35,7 +35,9 @@ __all__ = [
     "category_for_slug",
     "daily_spending",
     "first_recorded_day",
+    "local_today",
     "monthly_spending",
+    "spending_projection",
     "transactions_for_user",
     "undo_available",
 ]
@@ -163,10 +165,6 @@ def transactions_for_user(*, user, filters: dict | None = None) -> QuerySet[Tran
         .prefetch_related(tags_prefetch())
         .order_by("-occurred_at", "-id")
     )
-
-
-def local_today(*, user) -> date:
-    return timezone.now().astimezone(as_zone(user.timezone)).date()
 
 
 def last_logged_at_before(*, cutoff: datetime) -> list[tuple[int, datetime]]:

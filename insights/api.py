@@ -44,7 +44,7 @@ class SummaryView(InUserTimezone, APIView):
     @extend_schema(parameters=[s.SummaryQuery], responses=s.SummaryOut, description=(
         "Spending of a week, month, quarter or year (`?period=&date=`, or `?month=YYYY-MM`), compared with the "
         "previous period and with your own average (the mean of the 6 weeks, 6 months, 4 quarters or 3 years "
-        "before it). burn_rate: per_day = spent / days elapsed; projected_total = per_day x days in the period."
+        "before it). burn_rate of a month: where it is projected to end, as on the dashboard and the budgets (regular bills once on their dates, variable spending at a pace blended with your own history; docs/forecast.md). Of a week, quarter or year: per_day = spent / days elapsed; projected_total = per_day x days in the period."
     ))  # fmt: skip
     def get(self, request):
         _require(request)

@@ -6,12 +6,13 @@ from datetime import date, datetime
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from core.money import cents_to_decimal
 from core.months import as_zone, day_bounds, days_in_month, format_month
-from finance.selectors import first_recorded_day, transactions_between
+from finance.selectors import first_recorded_day, spending_projection, transactions_between
 from insights import cache
 from insights.analytics.periods import Period, earlier_periods, period_containing
 from insights.analytics.score import behaviour_score
-from insights.analytics.summaries import summarize
+from insights.analytics.summaries import BurnRate, summarize
 from insights.selectors.frames import budgets_frame, daily_frame, transactions_frame
 
 
@@ -72,8 +73,24 @@ def _summary(user, kind: str, day: date) -> dict:
         ],  # fmt: skip
         "daily": [{"date": d.isoformat(), "spent": str(spent)} for d, spent in summary.daily],
         "top_merchants": top_merchants(user=user, period=period),
-        "burn_rate": {k: str(v) if k != "days_left" else v for k, v in asdict(summary.burn_rate).items()},
+        "burn_rate": _month_burn_rate(user, period) if kind == "month" else _burn_rate(summary.burn_rate),
     }
+
+
+def _burn_rate(burn: BurnRate) -> dict:
+    return {"per_day": str(burn.per_day), "projected_total": str(burn.projected_total), "days_left": burn.days_left}
+
+
+def _month_burn_rate(user, period: Period) -> dict:
+    """A month ends where the dashboard and the budgets say it will: bills once, variable spending at its pace."""
+    projection = spending_projection(user=user, month=period.start, today=user_today(user))
+    return _burn_rate(
+        BurnRate(
+            per_day=cents_to_decimal(projection.daily_pace),
+            projected_total=cents_to_decimal(projection.total),
+            days_left=projection.days_left,
+        )
+    )
 
 
 def summary_for(*, user, period: str = "month", day: date | None = None) -> dict:
