@@ -2,9 +2,10 @@
 
 - Known recurring payments (rent, subscriptions, bills: the same payee once a month at a steady amount in
   at least two of the last three months) count once, on their usual day, unless already paid this month.
-- Everything else is variable spending, projected at a pace that blends this month's pace with the
-  user's own typical variable spending per day: early in the month the history weighs most, and this
-  month's pace takes over as its days accumulate (a shrinkage estimate with a prior of PRIOR_DAYS days).
+- Everything else is variable spending. The rest of the month is what the user's history months spent
+  after the same day (their own shape of a month), scaled by how this month compares with them so far;
+  that ratio is shrunk towards 1 (as usual) while the month is young and trusted as its days accumulate
+  (a shrinkage estimate with a prior of PRIOR_DAYS days). Without history, this month's pace alone.
 - The chance of staying within a limit is a normal approximation of the month-end, its spread taken
   from the user's own history: how much their variable spending varies from day to day, and how
   uncertain the pace is.
@@ -22,10 +23,10 @@ from datetime import date, timedelta
 from core.months import days_in_month
 
 # How many days of this month's own pace weigh as much as the user's history.
-PRIOR_DAYS = 10
+PRIOR_DAYS = 14
 # Complete months before this one that the history covers.
 HISTORY_MONTHS = 3
-# A payee counts as a recurring payment when paid once a month in this many of the history months...
+# A payee counts as a recurring payment when paid once in each of the latest this many months...
 BILL_MONTHS = 2
 # ...at amounts within this share of their median.
 BILL_AMOUNT_TOLERANCE = 0.15
@@ -114,15 +115,23 @@ def history_months(*, month: date, first_day: date | None) -> list[date]:
     return months
 
 
-def recurring_bills(history: list[Payment], *, months: list[date]) -> list[Bill]:
-    """Payees paid exactly once in each of at least BILL_MONTHS of `months`, at steady amounts."""
+def recurring_bills(history: list[Payment], *, months: list[date], this_month: list[Payment] = ()) -> list[Bill]:
+    """Payees paid exactly once a month at a steady amount, in each of the two latest history months (or in
+    the only one and again this month): rent, subscriptions, bills."""
+    if not months:
+        return []
+    recent = set(sorted(months)[-BILL_MONTHS:])
+    current = set(this_month)
     by_payee: dict[str, dict[date, list[Payment]]] = defaultdict(lambda: defaultdict(list))
-    for payment in history:
-        if payment.payee and payment.day.replace(day=1) in months:
+    for payment in [*history, *this_month]:
+        if payment.payee and (payment in current or payment.day.replace(day=1) in months):
             by_payee[payment.payee][payment.day.replace(day=1)].append(payment)
     bills = []
     for payee, per_month in by_payee.items():
-        if len(per_month) < BILL_MONTHS or any(len(payments) > 1 for payments in per_month.values()):
+        seen = set(per_month)
+        if len(seen) < BILL_MONTHS or not (recent <= seen or (len(recent) == 1 and recent < seen)):
+            continue
+        if any(len(payments) > 1 for payments in per_month.values()):
             continue
         payments = sorted((payments[0] for payments in per_month.values()), key=lambda p: p.day)
         median = statistics.median(p.cents for p in payments)
@@ -160,7 +169,7 @@ def month_projection(
     daily: dict[date, int] = defaultdict(int)
     for payment in this_month:
         daily[payment.day] += payment.cents
-    bills = recurring_bills(history, months=months)
+    bills = recurring_bills(history, months=months, this_month=this_month)
     bill_payees = {bill.payee for bill in bills}
     paid = {payment.payee for payment in this_month}
     due = tuple(
@@ -175,20 +184,30 @@ def month_projection(
         daily.get(month + timedelta(days=offset), 0) - _bills_on(this_month, month + timedelta(days=offset), bill_payees)
         for offset in range(elapsed)
     ]  # fmt: skip
-    history_days = _variable_per_day(history, months, bill_payees)
     current = sum(variable_days) / elapsed if elapsed else 0.0
+    by_month = [_variable_per_day(history, [m], bill_payees) for m in months]
+    history_days = [cents for days in by_month for cents in days]
     day_spread = _spread_of([*history_days, *variable_days])
-    if history_days:
-        monthly_paces = [statistics.fmean(_variable_per_day(history, [m], bill_payees)) for m in months]
-        typical = statistics.fmean(history_days)
+    if by_month:
+        # The history months' own shape: what they had spent by this day, and what they spent after it.
+        earlier = statistics.fmean(sum(days[:elapsed]) for days in by_month)
+        later = [sum(days[elapsed:]) * days_left / (len(days) - elapsed) for days in by_month if len(days) > elapsed]
+        # This month runs at `ratio` times the usual so far; shrunk towards the usual (1) while it is young.
+        ratio = sum(variable_days) / earlier if earlier > 0 else 1.0
         weight = elapsed / (elapsed + PRIOR_DAYS)
-        pace = weight * current + (1 - weight) * typical
-        month_spread = _spread_of(monthly_paces) if len(months) > 1 else day_spread / math.sqrt(len(history_days))
+        remaining = (weight * ratio + 1 - weight) * statistics.fmean(later or [0])
+        month_spread = (
+            _spread_of([statistics.fmean(days) for days in by_month])
+            if len(months) > 1
+            else day_spread / math.sqrt(len(history_days))
+        )
         pace_variance = (weight * day_spread) ** 2 / max(elapsed, 1) + ((1 - weight) * month_spread) ** 2
+        variance = days_left * day_spread**2 + days_left**2 * pace_variance
     else:
-        pace = current
-        pace_variance = day_spread**2 / max(elapsed, 1)
-    spread = math.sqrt(days_left * day_spread**2 + days_left**2 * pace_variance) if days_left else 0.0
+        remaining = current * days_left
+        variance = days_left * day_spread**2 + days_left**2 * day_spread**2 / max(elapsed, 1)
+    spread = math.sqrt(variance) if days_left else 0.0
+    pace = remaining / days_left if days_left else current
     daily_pace = round(pace)
     return Projection(
         spent=spent,
