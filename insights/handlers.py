@@ -9,7 +9,9 @@ from insights.selectors.consent import user_consents
 from insights.services.profiles import profiles_mark_stale
 
 
-@register("transaction.changed", queue="insights")
+# One UPDATE: it rides on the alerts relay (after the evaluation) rather than costing every write a
+# relay task of its own; the insights queue keeps the batch jobs.
+@register("transaction.changed", queue="alerts")
 def transaction_changed(event) -> None:
     user = event.user
     if user is not None and user_consents(user=user):

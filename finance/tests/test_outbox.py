@@ -102,9 +102,10 @@ def test_each_queue_relays_only_its_own_handlers_and_the_last_one_completes_the_
     assert event.processed_at is not None
 
 
-def test_the_alerts_queue_is_relayed_first():
-    queues = outbox.queues_for("transaction.changed")
-    assert queues[:2] == ["alerts", "insights"]
+def test_a_ledger_change_costs_one_relay_which_evaluates_alerts_first():
+    assert outbox.queues_for("transaction.changed") == ["alerts"]
+    names = [f"{h.__module__}.{h.__qualname__}" for h in outbox.handlers_for("transaction.changed")]
+    assert names.index("alerts.handlers.evaluate_budgets") < names.index("insights.handlers.transaction_changed")
 
 
 def test_a_relay_hands_the_event_on_to_the_next_queue(alice, checking, on_two_queues):

@@ -59,6 +59,8 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
         if "" not in values.cat.categories:
             values = values.cat.add_categories([""])
         return values.fillna("")
+    if values.dtype.kind == "f":  # every value NULL: CSV's reader made it a float column of NaN
+        values = values.astype(object)
     return values.fillna("").astype(str)
 
 
