@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from finance.categorization import Categorizer, NaiveBayes  # noqa: E402
-from finance.synthetic import MERCHANTS, SUBSCRIPTIONS, UTILITIES, noisy_description  # noqa: E402
+from finance.demo.synthetic import MERCHANTS, SUBSCRIPTIONS, UTILITIES, noisy_description  # noqa: E402
 
 SLUGS = ["groceries", "dining", "transport", "housing", "utilities", "entertainment", "shopping", "health",
          "personal_care", "travel", "subscriptions", "education", "insurance", "fees", "gifts", "cash", "income",

@@ -125,7 +125,7 @@ def backtest(users) -> dict:
     from django.utils import timezone
 
     from core.months import as_zone, days_in_month, month_start
-    from finance.forecast import history_months
+    from finance.budgeting.forecast import history_months
     from finance.models import Budget, Transaction
     from finance.projections import cents, first_recorded_day, spending_history
 

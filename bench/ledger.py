@@ -80,7 +80,7 @@ def timed(label: str):
 
 
 def bench_users():
-    from finance.seeding import PERSON_EMAIL
+    from finance.demo.seeding import PERSON_EMAIL
     from users.models import User
 
     return User.objects.filter(email__endswith=PERSON_EMAIL.split("@")[1]).order_by("id")

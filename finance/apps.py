@@ -7,7 +7,7 @@ class FinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from finance.categories import system_categories_ensure
+        from finance.services.system_categories import system_categories_ensure
         from users.signals import user_registered
 
         post_migrate.connect(system_categories_ensure, sender=self, dispatch_uid="finance_system_categories")

@@ -2,7 +2,7 @@
 
 One indexed range query reads the user's expenses from the first history month to the end of today
 (never later: a projection made on a day knows only what happened up to it); the arithmetic is
-finance.forecast. Budget status, the dashboard, the insights summary and alert evaluation all project
+finance.budgeting.forecast. Budget status, the dashboard, the insights summary and alert evaluation all project
 through here, so they can never disagree.
 """
 
@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from core.months import as_zone, day_bounds, days_in_month, month_bounds
-from finance import forecast
+from finance.budgeting import forecast
 from finance.models import MonthlyCategoryTotal, Transaction, TransactionKind
 
 

@@ -9,7 +9,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from core.months import as_zone, day_bounds, month_bounds, parse_month, supported_day
-from finance.budget_status import BudgetStatus, budget_status_for_month
+from finance.budgeting.status import BudgetStatus, budget_status_for_month
 from finance.models import (
     MAX_AMOUNT,
     Account,

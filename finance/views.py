@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from core.months import month_start
 from finance import services
-from finance.dashboard import budget_rows, dashboard_context
 from finance.forms import (
     AccountForm,
     BudgetForm,
@@ -25,6 +24,7 @@ from finance.forms import (
     show_service_errors,
 )
 from finance.models import Transaction
+from finance.pages.dashboard import budget_rows, dashboard_context
 from finance.selectors import (
     accounts_for_user,
     budgets_for_user,

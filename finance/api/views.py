@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from core.api import InUserTimezone
 from core.months import month_start
 from finance import services
+from finance.api.idempotency import HEADER, idempotent
 from finance.api.serializers import (
     AccountSerializer,
     BudgetSerializer,
@@ -25,7 +26,6 @@ from finance.api.serializers import (
     UndoSerializer,
 )
 from finance.forms import TransactionFilterForm
-from finance.idempotency import HEADER, idempotent
 from finance.selectors import (
     accounts_for_user,
     budget_status_for_month,

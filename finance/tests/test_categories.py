@@ -1,7 +1,7 @@
 import pytest
 
-from finance.categories import SYSTEM_CATEGORIES, system_categories_ensure
 from finance.models import Category
+from finance.services.system_categories import SYSTEM_CATEGORIES, system_categories_ensure
 
 SLUGS = {slug for slug, _ in SYSTEM_CATEGORIES}
 

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from finance import forecast
-from finance.forecast import Payment
+from finance.budgeting import forecast
+from finance.budgeting.forecast import Payment
 
 DECEMBER = date(2026, 12, 1)
 HISTORY = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]

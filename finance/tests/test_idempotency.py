@@ -8,7 +8,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from finance import services
-from finance.idempotency import HEADER, idempotent
+from finance.api.idempotency import HEADER, idempotent
 from finance.models import Transaction
 
 URL = "/api/v1/transactions/"

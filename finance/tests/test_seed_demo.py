@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from finance.demo.seeding import PERSON_EMAIL
 from finance.models import Account, Budget, CreditLiability, MonthlyCategoryTotal, Transaction
-from finance.seeding import PERSON_EMAIL
 from finance.tests.test_services import totals_recomputed, totals_stored
 from users.models import User
 

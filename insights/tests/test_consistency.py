@@ -29,8 +29,8 @@ from alerts.models import Notification
 from alerts.services.digest import monthly_summary_send
 from conftest import api_client_for, make_user, page_client_for
 from core.months import format_month, next_month
+from finance.demo.seeding import DEMO_EMAIL
 from finance.models import Transaction
-from finance.seeding import DEMO_EMAIL
 from finance.services import account_create, budget_create
 from users.models import User
 

@@ -6,7 +6,7 @@ import secrets
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from finance.seeding import DEMO_EMAIL, STAFF_EMAIL, seed_people, seed_staff_and_demo
+from finance.demo.seeding import DEMO_EMAIL, STAFF_EMAIL, seed_people, seed_staff_and_demo
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from core.money import cents_to_decimal
 from core.months import days_in_month
-from finance import charts
+from finance.pages import charts
 from finance.selectors import (
     BudgetStatus,
     budget_status_for_month,

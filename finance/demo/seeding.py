@@ -19,12 +19,12 @@ from django.db.models import Model
 from psycopg.copy import QueuedLibpqWriter
 
 from finance.categorization.defaults import default_category
+from finance.demo.synthetic import Profile, SyntheticTransaction, month_transactions, months_back, profile_draw
 from finance.models import Account, Budget, CategorizationRule, CreditLiability, Transaction
 from finance.services.accounts import balance_moves
 from finance.services.aggregates import monthly_totals_rebuild
 from finance.services.bulk import _copy_line
 from finance.services.rules import system_category_ids
-from finance.synthetic import Profile, SyntheticTransaction, month_transactions, months_back, profile_draw
 from users.models import ConsentEvent, ConsentScope, ConsentSource, User
 from users.services import user_register
 
