@@ -113,6 +113,16 @@ def _announce_consent(*, user: User, scope: str, granted: bool) -> None:
             logger.error("consent_changed listener %r failed", receiver, exc_info=result)
 
 
+def consents_given_at_signup(*, grants: list[tuple[User, str]]) -> int:
+    """Scopes many new users agreed to as they signed up (demo data), appended in bulk. Nothing is announced:
+    a user who has only just signed up has nothing a change of consent would withdraw."""
+    unknown = {scope for _, scope in grants} - set(CONSENT_DEFAULTS)
+    if unknown:
+        raise ValidationError({"scope": [f"Unknown scope {', '.join(sorted(unknown))}."]})
+    events = [ConsentEvent(user=user, scope=scope, granted=True, source=ConsentSource.SIGNUP) for user, scope in grants]
+    return len(ConsentEvent.objects.bulk_create(events, batch_size=5000))
+
+
 def consent_set(*, user: User, scope: str, granted: bool, source: str, ip: str | None = None) -> ConsentEvent | None:
     """Record a decision about one scope; None when it repeats the current state (nothing recorded)."""
     if scope not in CONSENT_DEFAULTS:

@@ -23,10 +23,10 @@ from finance.demo.synthetic import Profile, SyntheticTransaction, month_transact
 from finance.models import Account, Budget, CategorizationRule, CreditLiability, Transaction
 from finance.services.accounts import balance_moves
 from finance.services.aggregates import monthly_totals_rebuild
-from finance.services.bulk import _copy_line
+from finance.services.bulk import copy_line
 from finance.services.rules import system_category_ids
-from users.models import ConsentEvent, ConsentScope, ConsentSource, User
-from users.services import user_register
+from users.models import ConsentScope, ConsentSource, User
+from users.services import consents_given_at_signup, user_register
 
 DEMO_EMAIL = "demo@spendwise.local"
 STAFF_EMAIL = "admin@spendwise.local"
@@ -145,7 +145,7 @@ def _write_people(people: list[Person], *, months: int, today: date) -> int:
     categories = system_category_ids()
     accounts = {user.pk: _accounts_draw(user, profile, rng) for user, profile, rng in people}
     _rows_insert(Account, [account for mine in accounts.values() for account in mine.values()])
-    _rows_insert(ConsentEvent, [event for user, _, rng in people for event in _consents(user, rng)])
+    consents_given_at_signup(grants=[grant for user, _, rng in people for grant in _consents(user, rng)])
     _rows_insert(
         Budget, [budget for user, profile, rng in people for budget in _budgets(user, profile, categories, rng)]
     )
@@ -258,7 +258,7 @@ def _copy(table: str, columns: Iterable[str], rows: Iterable[Iterable]) -> int:
         with raw.copy(
             f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)
         ) as copy:
-            for chunk in _chunks(map(_copy_line, rows)):
+            for chunk in _chunks(map(copy_line, rows)):
                 copy.write("".join(chunk))
                 written += len(chunk)
     return written
@@ -292,9 +292,9 @@ def _budgets(user: User, profile: Profile, categories: dict, rng: random.Random)
     return budgets
 
 
-def _consents(user: User, rng: random.Random) -> list[ConsentEvent]:
-    events = [ConsentEvent(user=user, scope=ConsentScope.DATA_PROCESSING, granted=True, source=ConsentSource.SIGNUP)]
+def _consents(user: User, rng: random.Random) -> list[tuple[User, str]]:
+    grants = [(user, ConsentScope.DATA_PROCESSING)]
     for scope, share in CONSENT_SHARES.items():
         if rng.random() < share:
-            events.append(ConsentEvent(user=user, scope=scope, granted=True, source=ConsentSource.SIGNUP))
-    return events
+            grants.append((user, scope))
+    return grants

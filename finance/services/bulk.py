@@ -77,7 +77,7 @@ class TransactionStaging:
         with connection.cursor() as cursor:
             if self.postgres:
                 with cursor.cursor.copy(f"COPY {self.table} ({', '.join(STAGED)}) FROM STDIN") as copy:
-                    copy.write("".join(map(_copy_line, rows)))
+                    copy.write("".join(map(copy_line, rows)))
             else:
                 marks = ", ".join(["%s"] * len(STAGED))
                 cursor.executemany(f"INSERT INTO {self.table} VALUES ({marks})", rows)  # noqa: S608 (generated table name)
@@ -245,7 +245,7 @@ def _copy_text(value) -> str:
     return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
 
 
-def _copy_line(row: tuple) -> str:
+def copy_line(row: tuple) -> str:
     """One row in COPY's text format (much faster than psycopg's per-value write_row)."""
     return "\t".join(map(_copy_text, row)) + "\n"
 

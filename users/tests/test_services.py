@@ -272,3 +272,26 @@ def test_a_failing_consent_listener_does_not_break_the_change(django_capture_on_
     finally:
         consent_changed.disconnect(broken_listener)
     assert consent_is_granted(user=user, scope="benchmarking") is True
+
+
+def test_consents_given_at_signup_are_recorded_for_each_user(alice, bob):
+    heard = []
+    consent_changed.connect(lambda **kwargs: heard.append(kwargs), weak=False, dispatch_uid="test-seeded-consents")
+    try:
+        recorded = services.consents_given_at_signup(
+            grants=[(alice, ConsentScope.BENCHMARKING), (bob, ConsentScope.RECOMMENDATIONS)]
+        )
+    finally:
+        consent_changed.disconnect(dispatch_uid="test-seeded-consents")
+    assert recorded == 2
+    assert consent_is_granted(user=alice, scope=ConsentScope.BENCHMARKING)
+    assert not consent_is_granted(user=alice, scope=ConsentScope.RECOMMENDATIONS)
+    assert consent_is_granted(user=bob, scope=ConsentScope.RECOMMENDATIONS)
+    assert heard == []  # nothing to withdraw for someone who has only just signed up
+
+
+def test_consents_given_at_signup_refuse_an_unknown_scope_and_record_nothing(alice):
+    before = ConsentEvent.objects.count()
+    with pytest.raises(ValidationError, match="telepathy"):
+        services.consents_given_at_signup(grants=[(alice, ConsentScope.BENCHMARKING), (alice, "telepathy")])
+    assert ConsentEvent.objects.count() == before
