@@ -1,5 +1,6 @@
 """DRF views of docs/api.md "Alerts": thin, calling alerts.services and alerts.selectors."""
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -96,8 +97,6 @@ class NotificationChannelViewSet(InUserTimezone, viewsets.ModelViewSet):
     @action(detail=False, methods=["get"], url_path="push-key")
     def push_key(self, request):
         """The VAPID public key a browser subscribes with, or why push is off."""
-        from django.conf import settings
-
         if not push_enabled():
             return Response({"enabled": False, "public_key": "", "detail": DISABLED_MESSAGE})
         return Response({"enabled": True, "public_key": settings.VAPID_PUBLIC_KEY, "detail": ""})

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 from alerts import selectors, services
 from alerts.forms import AlertRuleForm, ChannelForm, NotificationFilterForm, VerifyForm
 from alerts.transports.push import DISABLED_MESSAGE, push_enabled
+from finance.selectors import categories_for_user
 
 
 def _categories(user):
-    from finance.selectors import categories_for_user
-
     return categories_for_user(user=user)
 
 

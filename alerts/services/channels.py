@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from alerts.models import ChannelKind, Delivery, DeliveryStatus, Notification, NotificationChannel
+from alerts.services.notify import dispatch
 from alerts.transports.email import send_email
 from alerts.transports.sms import is_e164, sms_provider
 from alerts.transports.webhook import UnsafeTarget, check_target
@@ -174,8 +175,6 @@ def channel_delete(*, user, channel: NotificationChannel) -> None:
 @transaction.atomic
 def channel_send_test(*, user, channel: NotificationChannel) -> Notification:
     """Send a test notification to this one channel now (no quiet hours, no limit)."""
-    from alerts.services.notify import dispatch
-
     if not channel.verified:
         raise ValidationError({"detail": "Verify this channel first."})
     notification = Notification.objects.create(

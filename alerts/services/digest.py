@@ -13,6 +13,8 @@ from alerts.models import Delivery, DeliveryStatus, Notification
 from alerts.services.notify import notify
 from core.money import CENT, money_format
 from core.months import format_month, month_start, previous_month
+from finance.selectors import budget_status_for_month, monthly_spending
+from users.models import User
 
 
 def _local(now: datetime, user) -> datetime:
@@ -47,8 +49,6 @@ def digest_send(*, user, now: datetime | None = None) -> Notification | None:
 
 def digests_send_due(*, now: datetime | None = None) -> int:
     """Hourly: users for whom it is ALERTS_DAILY_DIGEST_HOUR o'clock get their digest."""
-    from users.models import User
-
     now = now or timezone.now()
     user_ids = Delivery.objects.filter(status=DeliveryStatus.SUPPRESSED, digested_at__isnull=True).values("user_id")
     sent = 0
@@ -60,8 +60,6 @@ def digests_send_due(*, now: datetime | None = None) -> int:
 
 def monthly_summary_send(*, user, now: datetime | None = None) -> Notification | None:
     """Last month's spending by category and the budgets kept and missed, once per user and month."""
-    from finance.selectors import budget_status_for_month, monthly_spending
-
     now = now or timezone.now()
     month = previous_month(month_start(now, user.timezone))
     dedup_key = f"summary:{format_month(month)}"
@@ -93,8 +91,6 @@ def monthly_summary_send(*, user, now: datetime | None = None) -> Notification |
 
 def monthly_summaries_send_due(*, now: datetime | None = None) -> int:
     """Hourly: users for whom it is the 1st of the month (their time zone) get last month's summary."""
-    from users.models import User
-
     now = now or timezone.now()
     sent = 0
     for user in User.objects.filter(is_active=True).only("id", "timezone", "email", "currency"):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import ChannelKind, Delivery, DeliveryStatus, NotificationChannel
+from alerts.services.notify import dispatch
 
 # What a transaction.changed action means to a subscriber.
 ACTION_EVENTS = {
@@ -38,8 +39,6 @@ def _categories(payload: dict) -> set:
 @transaction.atomic(savepoint=False)  # inside the outbox handler's transaction
 def webhook_events_fan_out(*, user, event_id: int, topic: str, payload: dict, occurred_at) -> list[int]:
     """One delivery per subscribed webhook whose category filter matches; queued after commit."""
-    from alerts.services.notify import dispatch
-
     name = ledger_event_name(topic=topic, payload=payload)
     if name is None:
         return []

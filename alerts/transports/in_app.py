@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from alerts import realtime
+from alerts.serializers import NotificationSerializer
 from alerts.transports.base import Transport, TransportError
 
 
@@ -11,9 +13,6 @@ class InAppTransport(Transport):
     kind = "in_app"
 
     def send(self, delivery) -> None:
-        from alerts import realtime
-        from alerts.serializers import NotificationSerializer
-
         # Times in the user's zone, as the REST API writes them, whatever zone the sending thread had active.
         with timezone.override(ZoneInfo(delivery.user.timezone)):
             event = {"type": "notification", "notification": NotificationSerializer(delivery.notification).data}

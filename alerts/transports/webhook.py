@@ -18,6 +18,7 @@ import requests
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
+from alerts.serializers import NotificationSerializer
 from alerts.transports.base import Transport, TransportError
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 3, 5
@@ -58,8 +59,6 @@ def check_target(url: str) -> None:
 
 def webhook_body(delivery) -> dict:
     if delivery.notification_id:
-        from alerts.serializers import NotificationSerializer
-
         return {"type": "notification", "notification": NotificationSerializer(delivery.notification).data}
     return delivery.event
 

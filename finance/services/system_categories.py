@@ -5,6 +5,8 @@ post_migrate, which Django also sends after `flush` (as pytest-django's transact
 tests do), so the categories every ledger write needs are never missing.
 """
 
+from finance.models import Category
+
 SYSTEM_CATEGORIES = [
     ("groceries", "Groceries"),
     ("dining", "Dining"),
@@ -30,8 +32,6 @@ SYSTEM_CATEGORIES = [
 
 def system_categories_ensure(*, using: str = "default", **kwargs) -> None:
     """Create any missing system category (a post_migrate receiver; idempotent)."""
-    from finance.models import Category
-
     present = set(Category.objects.using(using).filter(user__isnull=True).values_list("slug", flat=True))
     missing = [Category(slug=slug, name=name) for slug, name in SYSTEM_CATEGORIES if slug not in present]
     if missing:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from alerts.services.evaluation import evaluate_user
+from users.models import User
 
 
 class Command(BaseCommand):
@@ -10,8 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("--user", type=int, help="Only this user id.")
 
     def handle(self, *args, user=None, **options):
-        from users.models import User
-
         users = User.objects.filter(is_active=True)
         if user is not None:
             users = users.filter(id=user)
