@@ -32,15 +32,15 @@ from finance.models import (
     Account,
     Category,
     CategorySource,
-    CreditLiability,
     CsvMapping,
     ImportJob,
     ImportStatus,
     TransactionSource,
 )  # fmt: skip
 from finance.services import account_create, categorizer_for
+from finance.services.accounts import account_liability_set, accounts_reported_balance_set
 from finance.services.bulk import BATCH_SIZE, TransactionStaging
-from finance.services.validation import currency_clean, money_clean, user_account
+from finance.services.validation import currency_clean, money_clean, text_fit, user_account
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def _run(job: ImportJob) -> None:
                 job.duplicates += result.duplicates
                 job.processed += result.created + result.duplicates
                 _progress(job, "Saving…")
-    _reported_balances_set(new_accounts)
+    accounts_reported_balance_set(balances=new_accounts)
     skipped = f" {bad} bad rows were skipped." if bad else ""
     message = f"Imported {job.created} new transactions; {job.duplicates} were already there.{skipped}"
     _finish(job, ImportStatus.DONE, message)
@@ -264,10 +264,10 @@ def _account_create(user, entry: StatementAccount) -> Account:
         raise ImportFileError(f"Account {entry.key[:40]} cannot be created: {' '.join(exc.messages)}") from None
 
 
-@transaction.atomic
 def _liability_set(account: Account, facts: dict) -> None:
-    facts = {**facts, "next_payment_due": _iso_date(facts.get("next_payment_due"))}
-    CreditLiability.objects.update_or_create(account=account, defaults=facts)
+    account_liability_set(
+        account=account, facts={**facts, "next_payment_due": _iso_date(facts.get("next_payment_due"))}
+    )
 
 
 def _iso_date(value) -> date | None:
@@ -275,14 +275,6 @@ def _iso_date(value) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
-
-
-@transaction.atomic
-def _reported_balances_set(new_accounts: list) -> None:
-    """An account this import created takes the balance the bank reported for it."""
-    for account, balance in new_accounts:
-        if balance is not None:
-            Account.objects.filter(pk=account.pk).update(balance=balance)
 
 
 class RowChecker:
@@ -308,7 +300,7 @@ class RowChecker:
         currency = self._currency(row.currency or account[1])
         amount = self._amount(row.amount, currency)
         when = self._moment(row.occurred_at)
-        description, merchant = row.description[:500], row.merchant[:200]
+        description, merchant = text_fit(row.description, field="description"), text_fit(row.merchant, field="merchant")
         category, tag = self._category(merchant, description, row.kind), None
         if row.category_name:
             category, tag = self._named_category(row.category_name, category)

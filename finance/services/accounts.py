@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from finance.models import Account, AccountKind, Category, Transaction, TransactionKind
+from finance.models import Account, AccountKind, Category, CreditLiability, Transaction, TransactionKind
 from finance.services.rules import categorizer_changed
 from finance.services.validation import Errors, check, currency_clean, money_clean, text_clean, user_category
 
@@ -196,3 +196,18 @@ def category_create(*, user, name: str, slug: str | None = None, parent=None) ->
     category = Category.objects.create(user=user, name=name, slug=slug, parent=parent_category)
     categorizer_changed(user=user)  # the categoriser may now answer with it
     return category
+
+
+@transaction.atomic
+def account_liability_set(*, account: Account, facts: dict) -> CreditLiability:
+    """A card's or loan's terms as its bank reported them (statement balance, minimum payment, due date)."""
+    liability, _ = CreditLiability.objects.update_or_create(account=account, defaults=facts)
+    return liability
+
+
+@transaction.atomic
+def accounts_reported_balance_set(*, balances: list[tuple[Account, Decimal | None]]) -> None:
+    """New accounts take the balance their bank reported for them (None: nothing reported)."""
+    for account, balance in balances:
+        if balance is not None:
+            Account.objects.filter(pk=account.pk).update(balance=balance)

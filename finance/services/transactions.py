@@ -25,6 +25,7 @@ from finance.services.accounts import balance_moves, balances_apply
 from finance.services.aggregates import ledger_line, totals_add
 from finance.services.rules import categorizer_for, model_teach
 from finance.services.validation import (
+    TEXT_LIMITS,
     Errors,
     check,
     currency_clean,
@@ -42,7 +43,6 @@ EDITABLE_FIELDS = (
     "account", "to_account", "kind", "amount", "currency", "occurred_at", "merchant", "description", "location",
     "category", "tags", "external_id",
 )  # fmt: skip
-TEXT_LIMITS = {"merchant": 200, "description": 500, "location": 200, "external_id": 200}
 
 
 def _values_clean(*, user, values: dict, archived_ok: tuple = ()) -> dict:

@@ -10,10 +10,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.currencies import MINOR_UNITS
-from finance.models import MAX_AMOUNT, Account, Category, Tag
+from finance.models import MAX_AMOUNT, Account, Category, Tag, Transaction
 from finance.selectors import categories_for_user
 
 CENT = Decimal("0.01")
+# The longest text each of a transaction's fields takes, for every path that writes one (forms, API, imports).
+TEXT_LIMITS = {
+    field: Transaction._meta.get_field(field).max_length
+    for field in ("merchant", "description", "location", "external_id")
+}
 
 
 class Errors(dict):
@@ -119,6 +124,11 @@ def text_clean(value, *, max_length: int) -> str:
     if len(text) > max_length:
         raise ValidationError(f"At most {max_length} characters.", code="max_length")
     return text
+
+
+def text_fit(value: str, *, field: str) -> str:
+    """A bank's text cut to what the transaction's `field` holds (an import keeps the row rather than refuse it)."""
+    return value[: TEXT_LIMITS[field]]
 
 
 def tag_names_clean(values: Iterable[str] | None) -> list[str]:

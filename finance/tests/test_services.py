@@ -346,3 +346,16 @@ def test_concurrent_writers_keep_the_aggregate_and_balance_exact():
     assert totals_stored(user) == totals_recomputed(user)
     account.refresh_from_db()
     assert account.balance == -sum(Transaction.objects.filter(user=user).values_list("amount", flat=True))
+
+
+def test_every_path_shares_the_transactions_text_limits():
+    from finance.models import Transaction
+    from finance.services.validation import TEXT_LIMITS, text_fit
+
+    assert {
+        field: Transaction._meta.get_field(field).max_length
+        for field in ("merchant", "description", "location", "external_id")
+    } == TEXT_LIMITS
+    long_text = "x" * (TEXT_LIMITS["merchant"] + 50)
+    assert text_fit(long_text, field="merchant") == "x" * TEXT_LIMITS["merchant"]
+    assert text_fit("Corner shop", field="merchant") == "Corner shop"
