@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from insights.choices import ReviewStatus, UserStatus  # noqa: F401 (the models' states; also imported from here)
+from insights.choices import ReviewStatus, UserStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
