@@ -2,10 +2,12 @@
 
 ofxtools is strict. A file it refuses is read a second time after `ofx_clean`, which mends
 what real banks get wrong (docs/imports.md lists each): header lines with odd spacing or blank
-lines, a CHARSET the text does not match (or a name ofxtools does not know), private tags
+lines, a CHARSET ofxtools does not know, private tags
 (`<INTU.BID>`, `<INTU.USERID>`), and a BANKID longer than the 9 characters the spec allows
 (Spendwise keys accounts by ACCTID, so BANKID is cut to fit). Amounts with more than two
-decimals are rounded to cents (half up).
+decimals are rounded to cents (half up). A file whose CHARSET says 1252 or Latin-1 but whose
+text is UTF-8 is cleaned up before the first reading, since ofxtools would read it wrongly
+without complaint.
 """
 
 import html
@@ -46,10 +48,7 @@ def ofx_clean(content: bytes) -> bytes:
     start = content.upper().find(b"<OFX>")
     if start < 0:
         return content
-    header = content[:start].decode("ascii", errors="replace")
-    declared = re.search(r"(?:CHARSET\s*:\s*|encoding=[\"'])([\w-]+)", header, re.IGNORECASE)
-    encoding = _CHARSETS.get(declared.group(1).upper(), "utf-8") if declared else "utf-8"
-    body = content[start:]
+    encoding, body = _declared_encoding(content, start), content[start:]
     try:
         text = body.decode("utf-8" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError:
@@ -58,6 +57,18 @@ def ofx_clean(content: bytes) -> bytes:
         text = body.decode("utf-8")  # says 1252 but is written in UTF-8 (it happens)
     text = _LONG_BANKID.sub(r"\1\2", _PRIVATE_TAG.sub("", text))
     return (_CLEAN_HEADER + text).encode("utf-8")
+
+
+def _declared_encoding(content: bytes, start: int) -> str:
+    header = content[:start].decode("ascii", errors="replace")
+    declared = re.search(r"(?:CHARSET\s*:\s*|encoding=[\"'])([\w-]+)", header, re.IGNORECASE)
+    return _CHARSETS.get(declared.group(1).upper(), "utf-8") if declared else "utf-8"
+
+
+def _misdeclared(content: bytes) -> bool:
+    """Says a single-byte charset but is written in UTF-8: ofxtools would read it without complaint, wrongly."""
+    start = content.upper().find(b"<OFX>")
+    return start >= 0 and _declared_encoding(content, start) != "utf-8" and _looks_utf8(content[start:])
 
 
 def _looks_utf8(body: bytes) -> bool:
@@ -79,6 +90,8 @@ class OfxStatement:
 
     def __init__(self, stream: BinaryIO):
         content = stream.read()
+        if _misdeclared(content):
+            content = ofx_clean(content)
         try:
             self.statements = _statements(content)
         except Exception as strict:  # ofxtools raises many kinds; all mean "not a readable OFX"

@@ -238,3 +238,34 @@ def test_a_spendwise_category_named_in_the_file_is_used(alice_api, django_captur
     run(alice_api, "cash.qif", django_capture_on_commit_callbacks, content=content)
 
     assert Transaction.objects.get(merchant="CORNER SHOP").category == system
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoding"),
+    [("8859-1", "latin-1"), ("1252", "utf-8"), ("ISO-8859-1", "latin-1")],
+)  # fmt: skip
+def test_ofx_charset_named_oddly_or_not_matching_the_text(
+    alice_api, django_capture_on_commit_callbacks, charset, encoding
+):
+    """A CHARSET ofxtools does not know (8859-1), or one the text does not match (says 1252, is UTF-8)."""
+    original = (FIXTURES / "checking_ofx102.ofx").read_bytes().decode("ascii")
+    text = original.replace("CHARSET:1252", f"CHARSET:{charset}").replace("WHOLE FOODS MARKET #123", "Café Zürich")
+    job = run(alice_api, "bank.ofx", django_capture_on_commit_callbacks, content=text.encode(encoding))
+
+    assert (job["status"], job["created"]) == ("done", 3), job
+    assert Transaction.objects.filter(merchant="Café Zürich").count() == 1
+
+
+def test_mt940_reversal_of_a_credit_is_money_out(alice_api, django_capture_on_commit_callbacks):
+    statement = (
+        ":20:STARTUMSE\r\n:25:50050201/0123456789\r\n:28C:1/1\r\n:60F:C250101EUR100,00\r\n"
+        ":61:2501100110CR250,00NTRFNONREF\r\n:86:Erstattung Kaution\r\n"
+        ":61:2501120112RC250,00NTRFNONREF\r\n:86:Storno Erstattung Kaution\r\n:62F:C250112EUR100,00\r\n-"
+    )
+    run(alice_api, "storno.sta", django_capture_on_commit_callbacks, content=statement.encode())
+
+    stored = texts(Account.objects.get(external_id="50050201/0123456789").user)
+    assert [row[1:] for row in stored] == [
+        ("Erstattung Kaution", "income", "250.00"),
+        ("Storno Erstattung Kaution", "expense", "250.00"),
+    ]
