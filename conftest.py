@@ -40,7 +40,7 @@ def _tasks_run_eagerly():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and cached reads must not leak between tests (user ids repeat on SQLite)."""
-    from finance.services.rules import categorizer_cache_clear
+    from finance.services.categorizer import categorizer_cache_clear
 
     cache.clear()
     categorizer_cache_clear()

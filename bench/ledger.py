@@ -109,13 +109,14 @@ def teach(users) -> None:
     from django.db import transaction
 
     from finance.models import Transaction
-    from finance.services.rules import model_teach
+    from finance.services.categorizer import categorizer_refit, model_teach
 
     with timed(f"teaching {len(users)} categorisers from their history"):
         for user in users:
-            rows = Transaction.objects.filter(user=user).values_list("merchant", "description", "category_id")
+            rows = Transaction.objects.filter(user=user).values_list("merchant", "description", "kind", "category_id")
             with transaction.atomic():
-                model_teach(user=user, lessons=[(m, d, c, 1) for m, d, c in rows])
+                model_teach(user=user, lessons=[(m, d, k, c, 1) for m, d, k, c in rows])
+            categorizer_refit(user_id=user.pk)
 
 
 def categorisation_times(args) -> list[float]:

@@ -28,6 +28,11 @@ app.conf.broker_transport_options = {"visibility_timeout": 3600}
 # Every periodic job, in one place.
 BEAT_SCHEDULE: dict[str, dict] = {
     "outbox-sweep": {"task": "finance.tasks.outbox_sweep", "schedule": 60.0},
+    "categorizer-refit-stale": {"task": "finance.tasks.categorizer_refit_stale", "schedule": 600.0},
+    "categorizer-shared-build": {
+        "task": "finance.tasks.shared_categorizer_build",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "alerts-deliver-deferred": {"task": "alerts.tasks.deliver_deferred", "schedule": 60.0},
     "alerts-inactivity-reminders": {
         "task": "alerts.tasks.remind_inactive_users",

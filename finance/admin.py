@@ -13,6 +13,7 @@ from finance.models import (
     LearnedCategorizer,
     MonthlyCategoryTotal,
     OutboxEvent,
+    SharedCategorizer,
     Tag,
     Transaction,
     UndoEntry,
@@ -117,9 +118,15 @@ class CategorizationRuleAdmin(ReadOnlyAdmin):
 
 @admin.register(LearnedCategorizer)
 class LearnedCategorizerAdmin(ReadOnlyAdmin):
-    list_display = ("user", "examples", "version", "updated_at")
+    list_display = ("user", "examples", "version", "lessons", "fitted_lessons", "updated_at")
     search_fields = ("user__email",)
-    exclude = ("state",)
+    exclude = ("state", "model")
+
+
+@admin.register(SharedCategorizer)
+class SharedCategorizerAdmin(ReadOnlyAdmin):
+    list_display = ("version", "merchants", "contributors", "built_at")
+    exclude = ("memory", "model")
 
 
 @admin.register(UndoEntry)

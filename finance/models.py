@@ -322,17 +322,35 @@ class CategorizationRule(models.Model):
 
 
 class LearnedCategorizer(models.Model):
-    """One user's learned categorisation model: token counts per category id (finance.categorization.learned).
+    """One user's learned categorisation (finance.categorization): what they filed each merchant under
+    (`state`, updated with every manual categorisation or correction) and the model fitted on their
+    labelled transactions (`model`, an .npz archive of plain arrays, refitted after commit).
 
-    Updated incrementally by finance.services on every manual categorisation or correction;
-    `version` grows with each update so a process can keep the parsed model cached.
+    `version` grows with every change a categoriser reads, so a process can keep the parsed one cached;
+    `lessons` counts the changes taught and `fitted_lessons` the count the model was fitted at.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     state = models.JSONField(default=dict)
+    model = models.BinaryField(null=True, blank=True)
     examples = models.IntegerField(default=0)
     version = models.IntegerField(default=0)
+    lessons = models.IntegerField(default=0)
+    fitted_lessons = models.IntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class SharedCategorizer(models.Model):
+    """The categoriser every user falls back to, fitted from the confirmed categories of merchants that
+    several users who consent to data processing share (finance.services.categorizer). The newest
+    version is the one in use; only system categories' slugs and merchants' normalised names are kept."""
+
+    version = models.IntegerField(unique=True)
+    memory = models.JSONField(default=dict)
+    model = models.BinaryField(null=True, blank=True)
+    merchants = models.IntegerField(default=0)
+    contributors = models.IntegerField(default=0)
+    built_at = models.DateTimeField(auto_now_add=True)
 
 
 class UndoAction(models.TextChoices):

@@ -24,3 +24,27 @@ def import_run(job_id: int) -> None:
     from finance.imports.pipeline import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+@shared_task(queue="default")
+def categorizer_refit(user_id: int) -> bool:
+    """Fit one user's categoriser again after they taught it; a no-op when it is already current."""
+    from finance.services.categorizer import categorizer_refit as refit
+
+    return refit(user_id=user_id)
+
+
+@shared_task(queue="default")
+def categorizer_refit_stale() -> int:
+    """Refit what a lost or failed refit left behind."""
+    from finance.services.categorizer import categorizer_refit as refit
+    from finance.services.categorizer import categorizers_stale
+
+    return sum(refit(user_id=user_id) for user_id in categorizers_stale())
+
+
+@shared_task(queue="default")
+def shared_categorizer_build() -> int:
+    from finance.services.shared_categorizer import shared_categorizer_build as build
+
+    return build().version

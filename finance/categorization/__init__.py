@@ -1,7 +1,12 @@
-"""Categorisation: a pure core (no ORM, no I/O). finance.services.rules loads its inputs and saves what it learns."""
+"""Categorisation: a pure core (no ORM, no I/O). finance.services.categorizer loads its inputs and saves what it learns."""
 
-from finance.categorization.core import MODEL_THRESHOLD, Categorizer, Decision
-from finance.categorization.learned import NaiveBayes
+from finance.categorization.core import MODEL_THRESHOLD, Categorizer, Decision, Learned
+from finance.categorization.linear import LinearModel
+from finance.categorization.memory import MerchantMemory, merchant_key
 from finance.categorization.rules import InvalidPatternError, Rule, rule_build
+from finance.categorization.training import Labelled, memory_build, model_fit
 
-__all__ = ["MODEL_THRESHOLD", "InvalidPatternError", "Categorizer", "Decision", "NaiveBayes", "Rule", "rule_build"]
+__all__ = [
+    "MODEL_THRESHOLD", "Categorizer", "Decision", "InvalidPatternError", "Labelled", "Learned", "LinearModel",
+    "MerchantMemory", "Rule", "memory_build", "merchant_key", "model_fit", "rule_build",
+]  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from finance.models import Account, AccountKind, Category, CreditLiability, Transaction, TransactionKind
-from finance.services.rules import categorizer_changed
+from finance.services.categorizer import categorizer_changed
 from finance.services.validation import Errors, check, currency_clean, money_clean, text_clean, user_category
 
 ACCOUNT_FIELDS = ("name", "kind", "currency", "balance", "credit_limit", "external_id", "is_default", "archived")

@@ -23,7 +23,7 @@ from finance.models import (
 from finance.outbox import outbox_emit
 from finance.services.accounts import balance_moves, balances_apply
 from finance.services.aggregates import ledger_line, totals_add
-from finance.services.rules import categorizer_for, model_teach
+from finance.services.categorizer import categorizer_for, model_teach
 from finance.services.validation import (
     TEXT_LIMITS,
     Errors,
@@ -94,7 +94,9 @@ def _external_id_check(*, user, source: str, external_id: str | None, other_than
 
 def _categorize(*, user, txn: Transaction) -> None:
     categorizer = categorizer_for(user=user)
-    decision = categorizer.categorize(merchant=txn.merchant, description=txn.description, kind=txn.kind)
+    decision = categorizer.categorize(
+        merchant=txn.merchant, description=txn.description, kind=txn.kind, amount=txn.amount
+    )
     txn.category = categorizer.category(decision)
     txn.category_source = decision.source
     txn.category_confidence = decision.confidence
@@ -130,18 +132,16 @@ def ledger_apply(*, txn: Transaction, sign: int) -> None:
     )
 
 
-def lessons_between(before: dict | None, after: dict | None) -> list[tuple[str, str, int, int]]:
+def lessons_between(before: dict | None, after: dict | None) -> list[tuple[str, str, str, int, int]]:
     """What the categoriser must forget and learn when a transaction goes from `before` to `after`.
 
-    It learns only from expenses the user categorised (category_source manual) that are not deleted.
+    It learns only from transactions the user categorised (category_source manual) that are not deleted.
     """
 
     def taught(state: dict | None) -> tuple | None:
-        if not state or state["deleted"] or state["kind"] != TransactionKind.EXPENSE:
+        if not state or state["deleted"] or state["category_source"] != CategorySource.MANUAL:
             return None
-        if state["category_source"] != CategorySource.MANUAL:
-            return None
-        return state["merchant"], state["description"], state["category"]
+        return state["merchant"], state["description"], state["kind"], state["category"]
 
     old, new = taught(before), taught(after)
     if old == new:

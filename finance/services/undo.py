@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from finance.imports.revert import import_revert_undo
 from finance.models import ImportJob, Transaction, UndoAction, UndoEntry
-from finance.services.rules import model_teach
+from finance.services.categorizer import model_teach
 from finance.services.transactions import changed_event, ledger_apply, lessons_between, snapshot
 from finance.services.validation import tags_for_names
 
