@@ -35,6 +35,7 @@ from sklearn.naive_bayes import MultinomialNB  # noqa: E402
 
 from finance.categorization import linear  # noqa: E402
 from finance.categorization.core import Categorizer, Learned  # noqa: E402
+from finance.categorization.memory import merchant_key  # noqa: E402
 from finance.categorization.training import Labelled, memory_build, model_fit  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -62,6 +63,10 @@ def load(name: str) -> list[dict]:
 def categorizer_for(lines: list[Labelled]) -> Categorizer:
     learned = Learned(memory=memory_build(lines), model=model_fit(lines)) if lines else None
     return Categorizer(rules=[], system_ids=SYSTEM_IDS, learned=learned)
+
+
+def key_of(line: Labelled) -> str:
+    return merchant_key(merchant=line.merchant, description=line.description, kind=line.kind)
 
 
 def accuracy(categorizer: Categorizer, lines: list[Labelled]) -> float:
@@ -111,19 +116,34 @@ SPLITS = {"rows": split_rows, "merchants": split_merchants, "hand-written": spli
 
 def curve(rows, repeats: int, seed: int) -> None:
     print(f"Accuracy on held-out lines ({len(rows)} lines, mean of {repeats} splits; min-max in brackets)")
-    print(f"{'held out':>13} {'labelled':>8} {'categoriser':>20} {'naive Bayes':>20}")
+    print(
+        "labelled merchant: the categoriser on the held-out lines of merchants among the labelled lines (share of lines)"
+    )
+    header = f"{'held out':>13} {'labelled':>8} {'categoriser':>20} {'naive Bayes':>20} {'labelled merchant':>24} {'new merchant':>13}"
+    print(header)
     for name, split in SPLITS.items():
         for n in STEPS:
-            ours, baseline = [], []
+            ours, baseline, seen, unseen, share = [], [], [], [], []
             for repeat in range(repeats):
                 training, test = split(rows, random.Random(f"{seed}:{name}:{repeat}"))
                 if n > len(training):
                     break
                 taught, held = [r["line"] for r in training[:n]], [r["line"] for r in test]
-                ours.append(accuracy(categorizer_for(taught), held))
+                categorizer = categorizer_for(taught)
+                ours.append(accuracy(categorizer, held))
                 baseline.append(naive_bayes_accuracy(taught, held))
+                known = {r["merchant_key"] for r in training[:n]}
+                old = [r["line"] for r in test if r["merchant_key"] in known]
+                new = [r["line"] for r in test if r["merchant_key"] not in known]
+                share.append(len(old) / len(held))
+                if old:
+                    seen.append(accuracy(categorizer, old))
+                if new:
+                    unseen.append(accuracy(categorizer, new))
             if ours:
-                print(f"{name:>13} {n:>8} {show(ours):>20} {show(baseline):>20}")
+                old_part = f"{statistics.mean(seen):.1%} ({statistics.mean(share):.0%})" if seen else "-"
+                new_part = f"{statistics.mean(unseen):.1%}" if unseen else "-"
+                print(f"{name:>13} {n:>8} {show(ours):>20} {show(baseline):>20} {old_part:>24} {new_part:>13}")
         keywords = accuracy(categorizer_for([]), [r["line"] for r in split(rows, random.Random(seed))[1]])
         print(f"{name:>13} {0:>8} {keywords:>12.1%} (keywords only)")
 
@@ -140,9 +160,10 @@ def timing(rows, seed: int) -> None:
         model_fit(taught)
         print(f"fit on {n} labelled lines: {(time.perf_counter() - started) * 1000:.0f} ms")
     categorizer = categorizer_for([r["line"] for r in training[:1000]])
-    # The model's own path: lines whose merchant the memory does not know, so the model decides.
-    unseen = [r["line"] for r in split_merchants(rows, random.Random(seed))[1]]
-    for label, lines in (("any line", [r["line"] for r in test]), ("unknown merchant", unseen)):
+    memory = categorizer.learned.memory
+    remembered = [r["line"] for r in test if memory.recall(key_of(r["line"]))]
+    modelled = [r["line"] for r in test if not memory.recall(key_of(r["line"]))]
+    for label, lines in (("merchant remembered", remembered), ("model decides", modelled)):
         times = []
         for _ in range(5):
             for x in lines:
@@ -157,8 +178,8 @@ def timing(rows, seed: int) -> None:
 def dev(rows, seed: int) -> None:
     """5-fold cross-validation inside the training part of the rows and merchants splits: the test parts are never read."""
     print(f"{'alpha':>6} {'threshold':>9} {'rows (cv)':>10} {'merchants (cv)':>15}")
-    for c in (1e-4, 1e-3, 1e-2):
-        for threshold in (0.5, 0.7, 0.85):
+    for c in (3e-5, 1e-4, 3e-4):
+        for threshold in (0.6, 0.7, 0.8):
             linear.REGULARISATION = c
             scores = []
             for split in (split_rows, split_merchants):

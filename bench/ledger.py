@@ -105,18 +105,18 @@ def load(args) -> None:
 
 
 def teach(users) -> None:
-    """Each user's categoriser learns from their own history, as it would have transaction by transaction."""
+    """Each user's categoriser learns from their own history, as it would have transaction by transaction
+    (the merchant memory; their models are refitted by the worker's sweep, not here: ~1 s each)."""
     from django.db import transaction
 
     from finance.models import Transaction
-    from finance.services.categorizer import categorizer_refit, model_teach
+    from finance.services.categorizer import model_teach
 
     with timed(f"teaching {len(users)} categorisers from their history"):
         for user in users:
             rows = Transaction.objects.filter(user=user).values_list("merchant", "description", "kind", "category_id")
             with transaction.atomic():
                 model_teach(user=user, lessons=[(m, d, k, c, 1) for m, d, k, c in rows])
-            categorizer_refit(user_id=user.pk)
 
 
 def categorisation_times(args) -> list[float]:

@@ -7,12 +7,12 @@ The latest label a person gave a merchant wins; counts are kept so that taking a
 """
 
 from finance.categorization.features import DIRECTIONS
-from finance.categorization.text import normalise_merchant
+from finance.categorization.text import merchant_words
 
 
 def merchant_key(*, merchant: str, description: str, kind: str = "expense") -> str:
-    """The direction and the merchant's normalised name, or the description's words when the bank gave no merchant."""
-    name = normalise_merchant(merchant) or normalise_merchant(description)
+    """The direction and the words naming the merchant, from the description when the bank gave no merchant."""
+    name = merchant_words(merchant) or merchant_words(description)
     return f"{DIRECTIONS.get(kind, kind)}|{name}" if name else ""
 
 

@@ -42,6 +42,21 @@ STOPWORDS = frozenset(
     ]
 )
 MAX_TOKENS = 24
+# What banks print around the merchant on card, debit and transfer lines (US, UK, German, Dutch, French,
+# Indonesian statements) and month names: they say nothing about which merchant it was.
+BANK_WORDS = frozenset(
+    """pos debit credit card purchase checkcard authorized recurring payment online contactless ach web id ppd
+    ref conf to from on at withdrawal direct dd so bgc fpo fpi clp bcc ddr gbp usd eur rate mandate no
+    transaction pmt pmts autopay visa mastercard mc apple pay kartenzahlung lastschrift sepa girocard debitk
+    mandatsref mandatsreferenz glaeubiger kundennr folgenr verfalld bestellnr dauerauftrag folgelastschrift
+    karte ihr einkauf bei gutschrift umbuchung bea betaalpas pas nr betaalautomaat pasnr incasso algemeen
+    doorlopend incassant naam machtiging omschrijving ideal trtp iban bic remi marf csid nld paiement par
+    carte cb achat numero prlv prelevement europeen motif ech kartu domestik qr qris edc transaksi tgl trsf
+    banking db cr byr via switching autodebet jan feb mar apr may jun jul aug sep sept oct nov dec mrz mai
+    okt dez mei janv fevr mars avr juin juil aout sq tst inc llc ltd gmbh co corp plc sa bv überweisung an vir
+    virement recu inst vers de""".split()  # noqa: SIM905
+)
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 def normalise_merchant(merchant: str) -> str:
@@ -49,6 +64,13 @@ def normalise_merchant(merchant: str) -> str:
     text = _PROCESSOR_PREFIX.sub("", merchant.lower().strip())
     text = _LEGAL_SUFFIX.sub(" ", text)
     return " ".join(_WORD.findall(text))
+
+
+def merchant_words(text: str) -> str:
+    """The words of a merchant name or a bank line that name the merchant: 'POS 0412 SPROUTS FARMERS MAR
+    PHOENIX AZ' -> 'sprouts farmers phoenix az' (bank words, month names, words with digits and single letters dropped)."""
+    found = _ALNUM.findall(text.lower())
+    return " ".join(word for word in found if word.isalpha() and len(word) > 1 and word not in BANK_WORDS)
 
 
 def words(text: str) -> list[str]:
