@@ -12,7 +12,7 @@ def refit_learned(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0006_transaction_indexes"),
+        ("finance", "0008_default_accounts"),
     ]
 
     operations = [
