@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from finance.categorization.defaults import default_category
-from finance.categorization.features import DIRECTIONS, direction_feature, transaction_features
+from finance.categorization.features import DIRECTIONS, direction_feature, shared_features, transaction_features
 from finance.categorization.linear import LinearModel
 from finance.categorization.memory import MerchantMemory, merchant_key
 from finance.categorization.rules import Rule, first_matching_rule, rules_in_order
-from finance.categorization.text import normalise_merchant
 
 # A learned model decides only above this confidence; below it the next step does.
 MODEL_THRESHOLD = 0.7
 # Consenting users' shared answer for a merchant counts when this share of them agree.
 SHARED_AGREEMENT = 0.6
-# Below the threshold a model's guess is still taken over "other" (nothing else knew), from this confidence.
+# Below the threshold a model's guess is still taken over "other" (nothing else knew), from this confidence,
+# when the model had seen at least half of the line (not a merchant whose every letter pattern is new).
 GUESS_FLOOR = 0.2
+GUESS_SEEN = 0.5
 DEFAULT_CONFIDENCE = 0.5
 FALLBACK_SLUG = "other"
 KIND_SLUGS = {"income": "income", "transfer": "transfer"}
@@ -40,6 +41,7 @@ class Guess:
     label: str
     confidence: float
     exact: bool  # the merchant itself was labelled before (memory), not a model's generalisation
+    seen: float = 1.0  # the share of the line's features the model had seen
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,11 @@ class Learned:
         if self.model is None or not self.model.knows(direction_feature(kind)):
             return None  # nothing learned, or e.g. a refund when only expenses were ever labelled
         if self.names_only:
-            name = normalise_merchant(merchant) or normalise_merchant(description)
-            features = transaction_features(merchant=name, description="", kind=kind)
+            features = shared_features(merchant=merchant, description=description, kind=kind)
         else:
             features = transaction_features(merchant=merchant, description=description, kind=kind, amount=amount)
-        return Guess(*self.model.predict(features), exact=False)
+        label, confidence, seen = self.model.predict(features)
+        return Guess(label, confidence, exact=False, seen=seen)
 
 
 class Categorizer:
@@ -111,7 +113,11 @@ class Categorizer:
             confidence = 1.0 if kind in KIND_SLUGS else DEFAULT_CONFIDENCE
             return Decision(self.system_ids[slug], "default", confidence)
         # Nothing sure: a model's best guess, with its low confidence, still beats "other".
-        guesses = [found for found in (own, shared) if found is not None and found[1].confidence >= GUESS_FLOOR]
+        guesses = [
+            found
+            for found in (own, shared)
+            if found is not None and found[1].confidence >= GUESS_FLOOR and found[1].seen >= GUESS_SEEN
+        ]
         if guesses:
             return max(guesses, key=lambda found: found[1].confidence)[0]
         return Decision(self.system_ids[FALLBACK_SLUG], "default", 0.0)

@@ -13,7 +13,7 @@ import re
 import zlib
 from decimal import Decimal
 
-from finance.categorization.text import normalise_merchant
+from finance.categorization.text import merchant_words, normalise_merchant
 
 HASH_BITS = 22
 HASH_MASK = (1 << HASH_BITS) - 1
@@ -54,6 +54,12 @@ def amount_band(amount: Decimal | float | None) -> str:
 def direction_feature(kind: str) -> int:
     """The hashed id of the direction marker: a model that lacks it never saw money move that way."""
     return _hash(f"d={DIRECTIONS.get(kind, kind)}")
+
+
+def shared_features(*, merchant: str, description: str, kind: str = "expense") -> dict[int, float]:
+    """What the shared model sees: the words naming the merchant and the direction, nothing else of one person's line."""
+    name = merchant_words(merchant) or merchant_words(description)
+    return transaction_features(merchant=name, description="", kind=kind)
 
 
 def transaction_features(

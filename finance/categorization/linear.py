@@ -60,7 +60,8 @@ class LinearModel:
             bias = np.array([-bias[0], bias[0]])
         return cls(keys=keys, weights=weights.astype(np.float32), bias=bias.astype(np.float32), labels=labels)
 
-    def probabilities(self, features: dict[int, float]) -> np.ndarray:
+    def predict(self, features: dict[int, float]) -> tuple[str, float, float]:
+        """(label, probability) of the most likely label, and the share of the line's features the model saw."""
         ids = np.fromiter(features, dtype=np.int64, count=len(features))
         values = np.fromiter(features.values(), dtype=np.float32, count=len(features))
         where = np.searchsorted(self.keys, ids)
@@ -68,17 +69,12 @@ class LinearModel:
         known = self.keys[where] == ids
         scores = values[known] @ self.weights[where[known]] + self.bias
         chances = 1.0 / (1.0 + np.exp(-scores))  # one-versus-rest: each label's own chance, then normalised
-        return chances / chances.sum()
+        best = int(chances.argmax())
+        return self.labels[best], float(chances[best] / chances.sum()), float(values[known].sum() / values.sum())
 
     def knows(self, key: int) -> bool:
         where = int(np.searchsorted(self.keys, key))
         return where < len(self.keys) and int(self.keys[where]) == key
-
-    def predict(self, features: dict[int, float]) -> tuple[str, float]:
-        """(label, probability) of the most likely label."""
-        chances = self.probabilities(features)
-        best = int(chances.argmax())
-        return self.labels[best], float(chances[best])
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

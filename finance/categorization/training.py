@@ -4,10 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from finance.categorization.features import transaction_features
+from finance.categorization.features import shared_features, transaction_features
 from finance.categorization.linear import Example, LinearModel
 from finance.categorization.memory import MerchantMemory, merchant_key
-from finance.categorization.text import normalise_merchant
 
 
 @dataclass(frozen=True)
@@ -24,8 +23,7 @@ def model_fit(lines: Iterable[Labelled], *, names_only: bool = False) -> LinearM
     examples = []
     for line in lines:
         if names_only:
-            name = normalise_merchant(line.merchant) or normalise_merchant(line.description)
-            features = transaction_features(merchant=name, description="", kind=line.kind)
+            features = shared_features(merchant=line.merchant, description=line.description, kind=line.kind)
         else:
             features = transaction_features(
                 merchant=line.merchant, description=line.description, kind=line.kind, amount=line.amount

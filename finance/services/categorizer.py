@@ -239,10 +239,10 @@ def _refit_queue(user_id: int) -> None:
         logger.warning("refit of user %s's categoriser not queued; the sweep will", user_id, exc_info=True)
 
 
-def labelled_lines(*, user) -> list[Labelled]:
+def labelled_lines(*, user_id: int) -> list[Labelled]:
     """The user's own categorisations (category_source manual, not deleted), newest first."""
     rows = (
-        Transaction.objects.filter(user=user, category_source=CategorySource.MANUAL)
+        Transaction.objects.filter(user_id=user_id, category_source=CategorySource.MANUAL)
         .order_by("-occurred_at", "-id")
         .values_list("merchant", "description", "kind", "amount", "category_id")[:MAX_EXAMPLES]
     )
@@ -252,23 +252,31 @@ def labelled_lines(*, user) -> list[Labelled]:
     ]
 
 
-@transaction.atomic
 def categorizer_refit(*, user_id: int) -> bool:
-    """Fit the user's model, and rebuild their memory, from their labelled transactions. False when it was current.
+    """Fit the user's model from their labelled transactions; False when it was current already.
 
-    Holds the row's lock while it reads and fits, so a correction made meanwhile waits and is applied on top."""
-    row = LearnedCategorizer.objects.select_for_update().filter(user_id=user_id).first()
-    if row is None or row.fitted_lessons == row.lessons:
+    The fit runs without a lock (it takes seconds), so a correction made meanwhile is not kept
+    waiting: it counts through the memory at once and leaves the model stale for the refit it
+    queues. The memory is rebuilt from the same lines only when nothing was taught since they were read."""
+    current = LearnedCategorizer.objects.filter(user_id=user_id).values_list("lessons", "fitted_lessons").first()
+    if current is None or current[0] == current[1]:
         return False
-    lines = labelled_lines(user=row.user)
-    memory = memory_build(reversed(lines))  # oldest first, so a merchant's newest label is its last
+    lessons = current[0]
+    lines = labelled_lines(user_id=user_id)  # read after the count: holds at least what it counted
     model = model_fit(lines)
-    row.state = {"merchants": memory.state()}
-    row.model = model.to_bytes() if model else None
-    row.examples = len(lines)
-    row.fitted_lessons = row.lessons
-    row.version += 1
-    row.save(update_fields=["state", "model", "examples", "fitted_lessons", "version", "updated_at"])
+    with transaction.atomic():
+        row = LearnedCategorizer.objects.select_for_update().get(user_id=user_id)
+        if row.fitted_lessons >= lessons:
+            return False  # another refit got here first
+        row.model = model.to_bytes() if model else None
+        row.fitted_lessons = lessons
+        row.version += 1
+        fields = ["model", "fitted_lessons", "version", "updated_at"]
+        if row.lessons == lessons:
+            row.state = {"merchants": memory_build(reversed(lines)).state()}  # oldest first: the newest label wins
+            row.examples = len(lines)
+            fields += ["state", "examples"]
+        row.save(update_fields=fields)
     return True
 
 

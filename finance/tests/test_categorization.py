@@ -148,6 +148,17 @@ def test_the_model_generalises_to_a_merchants_other_spellings():
     assert 0 < decision.confidence < 1
 
 
+def test_a_newcomer_gets_the_shared_answer_for_a_common_merchant_spelled_another_way():
+    votes = [("", "Kartenzahlung FRESSNAPF 1234 Kiel", "shopping"), ("Fressnapf", "", "shopping")] * 2
+    votes += [("Backwerk", "", "dining"), ("", "Lastschrift BACKWERK Hamburg", "dining")] * 2
+    lines = [Labelled(merchant, text, "expense", None, slug) for merchant, text, slug in votes]
+    shared = Learned(memory=MerchantMemory(), model=model_fit(lines, names_only=True), names_only=True)
+    newcomer = Categorizer(rules=[], system_ids=SYSTEM | {"shopping": 8}, shared=shared)
+    decision = newcomer.categorize(merchant="", description="GIROCARD FRESSNAPF 0815 Kiel 03.03.2026")
+    assert (decision.category_id, decision.source) == (8, "model")
+    assert newcomer.categorize(merchant="Zzyzx", description="").category_id == SYSTEM["other"]
+
+
 def test_every_confidence_is_between_zero_and_one_on_real_looking_lines():
     with open(BANK_LINES, encoding="utf-8") as source:
         rows = list(csv.DictReader(source))
