@@ -12,7 +12,7 @@ def refit_learned(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0008_default_accounts"),
+        ("finance", "0009_import_formats_mappings_revert"),
     ]
 
     operations = [
