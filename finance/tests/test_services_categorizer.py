@@ -86,15 +86,28 @@ def test_the_sweep_refits_what_was_never_queued(alice, checking):
 
 
 def test_a_worker_process_fits_the_model_this_process_uses(celery_worker, alice, checking):
+    since = celery_worker.log_size()
     label_shops(alice, checking)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        row = LearnedCategorizer.objects.get(user=alice)
-        if row.model is not None and row.fitted_lessons == row.lessons:
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("the worker never refitted the categoriser")
+    queued = LearnedCategorizer.objects.get(user=alice).lessons  # each labelled transaction queued one refit
+
+    quiet_since: list[float] = []
+
+    def idle() -> bool:
+        """Every refit done, and no task of the worker's (the writes' event relays too) left running for a
+        second: the test database is flushed after the test, which must not race a task still writing."""
+        lines = celery_worker.log(since).splitlines()
+        refits = sum("categorizer_refit[" in line and " succeeded " in line for line in lines)
+        received = sum(line.endswith("] received") for line in lines)
+        finished = sum(" succeeded " in line or " raised " in line for line in lines)
+        if refits < queued or finished < received:
+            quiet_since.clear()
+            return False
+        quiet_since.append(time.monotonic())
+        return quiet_since[-1] - quiet_since[0] >= 1.0
+
+    celery_worker.wait_until(idle, f"done with the {queued} refits queued and every other task")
+    row = LearnedCategorizer.objects.get(user=alice)
+    assert row.model is not None and row.fitted_lessons == row.lessons
     decision = categorised(alice, description="SEPA-Lastschrift KVG Kieler Verkehr Monatskarte")
     categories = services.categorizer_for(user=alice).categories
     assert (decision.source, categories[decision.category_id].slug) == ("model", "transport")
