@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "alerts",
     "insights",
     "operators",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -95,6 +95,11 @@ def profile_update(*, user: User, **changes) -> User:
     return user
 
 
+def _check_scope(scope: str) -> None:
+    if scope not in CONSENT_DEFAULTS:
+        raise ValidationError({"scope": [f"Unknown scope; choose one of {', '.join(CONSENT_DEFAULTS)}."]})
+
+
 def _check_source(source: str) -> None:
     if source not in ConsentSource.values:
         raise ValidationError({"source": [f"Unknown source; choose one of {', '.join(ConsentSource.values)}."]})
@@ -125,8 +130,7 @@ def consents_given_at_signup(*, grants: list[tuple[User, str]]) -> int:
 
 def consent_set(*, user: User, scope: str, granted: bool, source: str, ip: str | None = None) -> ConsentEvent | None:
     """Record a decision about one scope; None when it repeats the current state (nothing recorded)."""
-    if scope not in CONSENT_DEFAULTS:
-        raise ValidationError({"scope": [f"Unknown scope; choose one of {', '.join(CONSENT_DEFAULTS)}."]})
+    _check_scope(scope)
     _check_source(source)
     with transaction.atomic():
         # Serialise decisions of one person so "repeats the current state" stays true.

@@ -19,19 +19,31 @@ from django.db.models import Model
 from psycopg.copy import QueuedLibpqWriter
 
 from finance.categorization.defaults import default_category
-from finance.demo.synthetic import Profile, SyntheticTransaction, month_transactions, months_back, profile_draw
+from finance.demo.synthetic import (
+    Profile,
+    SyntheticTransaction,
+    month_transactions,
+    months_back,
+    persona_profile,
+    profile_draw,
+)
 from finance.models import Account, Budget, CategorizationRule, CreditLiability, Transaction
-from finance.services.accounts import balance_moves
+from finance.services.accounts import account_update, balance_moves
 from finance.services.aggregates import monthly_totals_rebuild
 from finance.services.bulk import copy_line
 from finance.services.rules import system_category_ids
 from users.models import ConsentScope, ConsentSource, User
-from users.services import consents_given_at_signup, user_register
+from users.services import consent_set, consents_given_at_signup, user_register
 
 DEMO_EMAIL = "demo@spendwise.local"
 STAFF_EMAIL = "admin@spendwise.local"
 PERSON_EMAIL = "user{:05d}@seed.spendwise.local"
 CHECKING_NAME = "Everyday checking"
+# The demo user pays many subscriptions, so the subscription review and the recurring bills show.
+DEMO_PERSONA = "subscription_heavy"
+# Months of history at least for the demo user and the personas' people: the persona checks look back up to
+# 180 days, recurring bills need three charges in 90 days, and a pay every other month three months to show.
+PERSONA_MONTHS = 6
 TRANSACTION_COLUMNS = (
     "user_id", "account_id", "to_account_id", "kind", "amount", "currency", "occurred_at", "merchant", "description",
     "location", "category_id", "category_source", "category_confidence", "source", "external_id", "created_at",
@@ -45,7 +57,8 @@ CHUNK = 5000
 Person = tuple[User, Profile, random.Random]
 
 
-def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int, today: date, seed: int) -> None:
+def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int, today: date, seed: int) -> User | None:
+    """The operator and the demo user (their passwords set anew each time); the demo user when created now."""
     staff = User.objects.filter(email=STAFF_EMAIL).first()
     if staff is None:
         staff = user_register(
@@ -59,24 +72,43 @@ def seed_staff_and_demo(*, demo_password: str, staff_password: str, months: int,
     if demo is not None:
         demo.set_password(demo_password)
         demo.save(update_fields=["password"])
-        return
+        return None
     rng = random.Random(f"{seed}:demo")
-    profile = profile_draw(rng)
+    profile = persona_profile(rng, DEMO_PERSONA)
     profile.timezone = "America/New_York"
     with transaction.atomic():
-        demo = user_register(
-            email=DEMO_EMAIL, password=demo_password, display_name="Demo", timezone=profile.timezone,
-            source=ConsentSource.SIGNUP,
+        demo = person_sign_up(
+            email=DEMO_EMAIL, password=demo_password, display_name="Demo", profile=profile, rng=rng,
+            months=max(months, PERSONA_MONTHS), today=today,
         )  # fmt: skip
-        # The demo's everyday checking account becomes their default, as it is for every seeded person,
-        # in place of the empty one sign-up gave them.
-        Account.objects.filter(user=demo, is_default=True).delete()
-        _write_people([(demo, profile, rng)], months=months, today=today)
         CategorizationRule.objects.create(
             user=demo, field="merchant", operator="contains", value="costco",
             category_id=system_category_ids()["groceries"], priority=10,
         )  # fmt: skip
-        monthly_totals_rebuild(user_ids=[demo.pk])
+    return demo
+
+
+def person_sign_up(
+    *,
+    email: str,
+    password: str | None,
+    display_name: str,
+    profile: Profile,
+    rng: random.Random,
+    months: int,
+    today: date,
+) -> User:
+    """One person signed up through the real sign-up service (their default account becomes their everyday
+    checking account), who opts in to recommendations and benchmarking, with `months` of history."""
+    user = user_register(
+        email=email, password=password, display_name=display_name, timezone=profile.timezone,
+        source=ConsentSource.SIGNUP,
+    )  # fmt: skip
+    for scope in (ConsentScope.RECOMMENDATIONS, ConsentScope.BENCHMARKING):
+        consent_set(user=user, scope=scope, granted=True, source=ConsentSource.SIGNUP)
+    _write_people([(user, profile, rng)], months=months, today=today, signed_up=True)
+    monthly_totals_rebuild(user_ids=[user.pk])
+    return user
 
 
 def seed_people(
@@ -140,12 +172,15 @@ def _person_draw(number: int, email: str, seed: int) -> Person:
     return User(email=email, timezone=profile.timezone, password=make_password(None)), profile, rng
 
 
-def _write_people(people: list[Person], *, months: int, today: date) -> int:
-    """Everything but the users themselves (already saved) and the monthly totals. Returns transactions written."""
+def _write_people(people: list[Person], *, months: int, today: date, signed_up: bool = False) -> int:
+    """Everything but the users themselves (already saved) and the monthly totals. Returns transactions written.
+
+    `signed_up`: they came through the sign-up service, which gave them their default account and consents."""
     categories = system_category_ids()
-    accounts = {user.pk: _accounts_draw(user, profile, rng) for user, profile, rng in people}
-    _rows_insert(Account, [account for mine in accounts.values() for account in mine.values()])
-    consents_given_at_signup(grants=[grant for user, _, rng in people for grant in _consents(user, rng)])
+    accounts = {user.pk: _accounts_draw(user, profile, rng, signed_up=signed_up) for user, profile, rng in people}
+    _rows_insert(Account, [account for mine in accounts.values() for account in mine.values() if account.pk is None])
+    if not signed_up:
+        consents_given_at_signup(grants=[grant for user, _, rng in people for grant in _consents(user, rng)])
     _rows_insert(
         Budget, [budget for user, profile, rng in people for budget in _budgets(user, profile, categories, rng)]
     )
@@ -155,20 +190,33 @@ def _write_people(people: list[Person], *, months: int, today: date) -> int:
         for row in _ledger_rows(user, profile, rng, accounts[user.pk], categories, months=months, today=today)
     )
     written = _transactions_write(rows)
+    for user, profile, _ in people:  # the history is kept; the opening balances are what it implies
+        for key, balance in profile.end_balances.items():
+            accounts[user.pk][key].balance = Decimal(balance)
     Account.objects.bulk_update([a for mine in accounts.values() for a in mine.values()], ["balance"], batch_size=1000)
-    _rows_insert(CreditLiability, [_liability(accounts[user.pk]["card"], rng, today) for user, _, rng in people])
+    _rows_insert(
+        CreditLiability, [_liability(accounts[user.pk]["card"], profile, rng, today) for user, profile, rng in people]
+    )
     return written
 
 
-def _accounts_draw(user: User, profile: Profile, rng: random.Random) -> dict[str, Account]:
-    """Checking (their default account), savings and a card."""
-    return {
-        "checking": Account(
-            user=user, name=CHECKING_NAME, kind="checking", balance=Decimal(rng.randint(300, 6000)), is_default=True
-        ),
+def _accounts_draw(user: User, profile: Profile, rng: random.Random, *, signed_up: bool) -> dict[str, Account]:
+    """Checking (their default account), savings, a card, and an investment account for some."""
+    opening = Decimal(rng.randint(300, 6000))
+    if signed_up:  # the account sign-up gave them becomes their everyday checking account
+        checking = account_update(
+            user=user, account=Account.objects.get(user=user, is_default=True), name=CHECKING_NAME, balance=opening
+        )
+    else:
+        checking = Account(user=user, name=CHECKING_NAME, kind="checking", balance=opening, is_default=True)
+    accounts = {
+        "checking": checking,
         "savings": Account(user=user, name="Savings", kind="savings", balance=Decimal(rng.randint(500, 25000))),
         "card": Account(user=user, name="Visa card", kind="credit", credit_limit=Decimal(profile.credit_limit)),
     }
+    if profile.investment:
+        accounts["investment"] = Account(user=user, name="Index funds", kind="investment")
+    return accounts
 
 
 def _ledger_rows(user, profile, rng, mine: dict[str, Account], categories, *, months: int, today: date) -> list[tuple]:
@@ -269,15 +317,20 @@ def _chunks(items: Iterator) -> Iterator[list]:
         yield chunk
 
 
-def _liability(card: Account, rng: random.Random, today: date) -> CreditLiability:
+def _liability(card: Account, profile: Profile, rng: random.Random, today: date) -> CreditLiability:
     owed = max(card.balance, Decimal("0"))
+    minimum = max(Decimal("25.00"), (owed * Decimal("0.02")).quantize(Decimal("0.01")))
+    last_payment = Decimal(rng.randint(25, 800))
+    if profile.minimum_payment_only is not None:
+        last_payment = minimum if profile.minimum_payment_only else minimum + Decimal(rng.randint(50, 400))
+    overdue = rng.random() < 0.05
     return CreditLiability(
         account=card,
         apr_percent=Decimal(str(round(rng.uniform(17.9, 29.9), 3))),
-        minimum_payment=max(Decimal("25.00"), (owed * Decimal("0.02")).quantize(Decimal("0.01"))),
-        last_payment_amount=Decimal(rng.randint(25, 800)),
+        minimum_payment=minimum,
+        last_payment_amount=last_payment,
         last_statement_balance=owed,
-        is_overdue=rng.random() < 0.05,
+        is_overdue=overdue if profile.overdue is None else profile.overdue,
         next_payment_due=today.replace(day=1) + timedelta(days=rng.randint(35, 55)),
     )
 

@@ -4,7 +4,7 @@ Everything is drawn from a `random.Random` the caller seeds, so the same seed gi
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,10 +66,27 @@ class Profile:
     credit_limit: int
     subscriptions: list[tuple[str, str]] = field(default_factory=list)
     freelancer: bool = False
+    # Bills come on their own day each month (merchant -> day); rent is always on the 1st.
+    bill_days: dict[str, int] = field(default_factory=dict)
+    utilities: int = 2  # how many of UTILITIES they pay
+    insurance: tuple[str, str] | None = None  # (merchant, monthly premium)
+    # Share of the salary moved to savings each month; None: in about half the months, 3-15%.
+    savings_rate: float | None = None
+    pay_every_months: int = 1  # a freelancer paid for a project every other month has 2
+    investment: bool = False  # also has an investment account
+    # Balances the accounts (checking, savings, card, investment) end with today; the opening balances follow.
+    end_balances: dict[str, int] = field(default_factory=dict)
+    minimum_payment_only: bool | None = None  # the card's last payment; None: drawn
+    overdue: bool | None = None
 
 
 def profile_draw(rng: random.Random) -> Profile:
     salary = rng.choice([2400, 3100, 3800, 4500, 5200, 6500, 8200])
+    subscriptions = rng.sample(SUBSCRIPTIONS, rng.randint(1, 6))
+    utilities = rng.randint(2, 3)
+    insured = rng.random() < 0.8
+    merchant, low, high = rng.choice(INSURANCE)
+    bills = [name for name, _ in subscriptions] + [name for name, _, _ in UTILITIES[:utilities]] + [merchant]
     return Profile(
         timezone=rng.choice(TIMEZONES),
         salary=salary,
@@ -78,9 +95,51 @@ def profile_draw(rng: random.Random) -> Profile:
         scale=rng.uniform(0.6, 1.6),
         card_share=rng.uniform(0.2, 0.9),
         credit_limit=rng.choice([1500, 3000, 5000, 8000, 12000]),
-        subscriptions=rng.sample(SUBSCRIPTIONS, rng.randint(1, 6)),
+        subscriptions=subscriptions,
         freelancer=rng.random() < 0.15,
+        bill_days={name: rng.randint(2, 28) for name in bills},
+        utilities=utilities,
+        insurance=(merchant, _money(rng, low, high)) if insured else None,
     )
+
+
+# People shaped to show each persona of insights.analytics.personas (checked through the profile API in
+# the tests): what sets them apart from a drawn profile. Rent and bills of a steady amount count as recurring
+# merchants too, so those who must not look subscription heavy pay fewer of them.
+PERSONA_TRAITS: dict[str, dict] = {
+    "high_utilization": {"card_share": 0.85, "credit_limit": 3000, "end_balances": {"card": 2250}},
+    "variable_income": {
+        "freelancer": True, "pay_every_months": 2, "savings_rate": 0.0,
+        "end_balances": {"checking": 350, "card": 300},
+    },
+    "subscription_heavy": {
+        "subscriptions": SUBSCRIPTIONS[:6], "savings_rate": 0.0, "end_balances": {"card": 600},
+    },
+    "savings_builder": {
+        "subscriptions": [], "utilities": 1, "insurance": None, "savings_rate": 0.12,
+        "end_balances": {"card": 250},
+    },
+    "wealth_builder": {
+        "salary": 12500, "freelancer": False, "subscriptions": [], "utilities": 1, "insurance": None,
+        "savings_rate": 0.0, "investment": True, "credit_limit": 12000,
+        "end_balances": {"savings": 45000, "investment": 90000, "card": 240},
+    },
+    "general": {
+        "salary": 3800, "freelancer": False, "subscriptions": [], "utilities": 1, "insurance": None,
+        "savings_rate": 0.0, "credit_limit": 3000, "end_balances": {"card": 1050},
+    },
+}  # fmt: skip
+
+
+def persona_profile(rng: random.Random, persona: str) -> Profile:
+    """A drawn person with the traits of `persona` (a key of PERSONA_TRAITS)."""
+    profile = profile_draw(rng)
+    traits = {"freelancer": False, "minimum_payment_only": False, "overdue": False, **PERSONA_TRAITS[persona]}
+    days = {name: profile.bill_days.get(name) or rng.randint(2, 28) for name, _ in traits.get("subscriptions", [])}
+    profile = replace(profile, bill_days={**profile.bill_days, **days}, **traits)
+    if "salary" in traits:
+        profile.rent = int(profile.salary * 0.3)
+    return profile
 
 
 def noisy_description(rng: random.Random, merchant: str) -> str:
@@ -115,7 +174,11 @@ def month_transactions(rng: random.Random, profile: Profile, month: date, last_d
             moment = _moment(rng, month, day, zone)
             out.append(SyntheticTransaction(moment, kind, amount, merchant, text, category, account, to_account))
 
-    if profile.freelancer:
+    if profile.pay_every_months > 1:
+        if month.month % profile.pay_every_months == 0:
+            pay = f"{profile.salary * profile.pay_every_months}.00"
+            add(profile.payday, "income", pay, "CLIENT PAYMENT", "income", description="ACH CREDIT CLIENT INVOICE")
+    elif profile.freelancer:
         for _ in range(rng.randint(1, 4)):
             pay = _money(rng, profile.salary * 0.15, profile.salary * 0.6)
             add(rng.randint(1, 28), "income", pay, "CLIENT PAYMENT", "income", description="ACH CREDIT CLIENT INVOICE")
@@ -129,13 +192,13 @@ def month_transactions(rng: random.Random, profile: Profile, month: date, last_d
             description="DIRECT DEP PAYROLL",
         )
     add(1, "expense", f"{profile.rent}.00", "RENT PAYMENT", "housing", description="ONLINE TRANSFER RENT LANDLORD")
-    for merchant, low, high in UTILITIES[: rng.randint(2, 3)]:
-        add(rng.randint(3, 12), "expense", _money(rng, low, high), merchant, "utilities")
-    if rng.random() < 0.8:
-        merchant, low, high = rng.choice(INSURANCE)
-        add(rng.randint(5, 9), "expense", _money(rng, low, high), merchant, "insurance")
+    for merchant, low, high in UTILITIES[: profile.utilities]:
+        add(profile.bill_days[merchant], "expense", _money(rng, low, high), merchant, "utilities")
+    if profile.insurance:
+        merchant, premium = profile.insurance
+        add(profile.bill_days[merchant], "expense", premium, merchant, "insurance")
     for merchant, price in profile.subscriptions:
-        add(rng.randint(1, 28), "expense", price, merchant, "subscriptions", account="card")
+        add(profile.bill_days[merchant], "expense", price, merchant, "subscriptions", account="card")
     for slug, (low, high) in PER_MONTH.items():
         for _ in range(rng.randint(low, high)):
             merchant, cheapest, dearest = rng.choice(MERCHANTS[slug])
@@ -149,8 +212,9 @@ def month_transactions(rng: random.Random, profile: Profile, month: date, last_d
         paid = card_spent * (1 if rng.random() < 0.7 else rng.uniform(0.1, 0.6))
         add(min(27, last_day), "transfer", f"{paid:.2f}", "CARD PAYMENT", "transfer", to_account="card",
             description="ONLINE PAYMENT THANK YOU")  # fmt: skip
-    if rng.random() < 0.5:
-        saved = f"{profile.salary * rng.uniform(0.03, 0.15):.2f}"
+    rate = profile.savings_rate if profile.savings_rate is not None else rng.uniform(0.03, 0.15) * (rng.random() < 0.5)
+    if rate:
+        saved = f"{profile.salary * rate:.2f}"
         add(min(26, last_day), "transfer", saved, "TRANSFER TO SAVINGS", "transfer", to_account="savings",
             description="ONLINE TRANSFER TO SAV")  # fmt: skip
     return sorted(out, key=lambda t: t.occurred_at)

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo --users N --months M`: synthetic people with realistic ledgers."""
+"""`manage.py seed_demo --users N --months M`: synthetic people with realistic ledgers, a person of every
+persona, and the demo user's recommendations, notifications and imports (what `make run` loads)."""
 
 import os
 import secrets
@@ -6,14 +7,20 @@ import secrets
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.services import demo_flows_seed, persona_email, personas_seed
 from finance.demo.seeding import DEMO_EMAIL, STAFF_EMAIL, seed_people, seed_staff_and_demo
+from finance.demo.synthetic import PERSONA_TRAITS
 
 
 class Command(BaseCommand):
     help = (
         "Create synthetic users with accounts (checking, savings, a credit card with its limit and liability "
         "facts), salaries, rent, subscriptions, day-to-day spending and budgets, plus the demo user "
-        f"{DEMO_EMAIL} and the staff superuser {STAFF_EMAIL} (passwords printed). Deterministic for a seed and "
+        f"{DEMO_EMAIL} and the staff superuser {STAFF_EMAIL} (passwords printed). Also one person of each persona "
+        "(<persona>@personas.spendwise.local, at least 6 months, signed up through the sign-up service, their "
+        "recommendations waiting for review), and for a new demo user the live side through the services: a "
+        "dining budget crossed by today's meals (notifications), recommendations (some approved by the "
+        "operator) and a savings statement imported twice (the second time only duplicates). Deterministic for a seed and "
         "idempotent: people who already exist are left as they are. Built for scale (--users 10000 --months 12 "
         "is about 5.6 million transactions, a few minutes on PostgreSQL): each batch of people is one database "
         "transaction written with COPY on PostgreSQL (bulk_create elsewhere) and its monthly aggregates are "
@@ -36,9 +43,10 @@ class Command(BaseCommand):
             raise CommandError("--users must be >= 0, --months between 1 and 120, --batch-size and --jobs >= 1.")
         today = timezone.now().date()
         demo_password, staff_password = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
-        seed_staff_and_demo(
+        demo = seed_staff_and_demo(
             demo_password=demo_password, staff_password=staff_password, months=months, today=today, seed=seed
         )
+        personas = personas_seed(months=months, today=today, seed=seed)
         progress = ProgressBar(total=users, stream=self.stderr)
         created = seed_people(
             count=users, months=months, today=today, seed=seed, batch_size=batch_size, jobs=jobs,
@@ -48,6 +56,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{created['users']} users and {created['transactions']} transactions created.")
         )
+        if personas:
+            self.stdout.write(f"{len(personas)} people of the personas created, one of each:")
+            self.stdout.write("  " + ", ".join(persona_email(persona) for persona in PERSONA_TRAITS))
+        if demo is not None:
+            made = demo_flows_seed(demo=demo)
+            self.stdout.write(
+                f"Demo user: {made['recommendations']} recommendations ({made['approved']} approved, the rest in "
+                f"the review queue), {made['notifications']} notifications, {made['imports']} imports."
+            )
         self.stdout.write(f"Demo user:  {DEMO_EMAIL}  password: {demo_password}")
         self.stdout.write(f"Staff user: {STAFF_EMAIL}  password: {staff_password}  (admin at /admin/)")
 
