@@ -40,8 +40,8 @@ class CreditLiabilityInline(admin.StackedInline):
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ("name", "user", "kind", "currency", "balance", "credit_limit", "created_at")
-    list_filter = ("kind", "currency")
+    list_display = ("name", "user", "kind", "currency", "balance", "credit_limit", "is_default", "archived_at")
+    list_filter = ("kind", "currency", "is_default", ("archived_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "user__email", "external_id")
     list_select_related = ("user",)
     inlines = [CreditLiabilityInline]

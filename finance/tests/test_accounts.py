@@ -1,6 +1,7 @@
 """Accounts a person can manage: the default account from every sign-up, choosing it, archiving,
 and transactions that go to the default account when none is named (API and pages)."""
 
+import importlib
 from decimal import Decimal
 from io import StringIO
 
@@ -280,3 +281,19 @@ def test_system_checks_print_no_warning():
     out = StringIO()
     call_command("check", stdout=out, stderr=out)
     assert "W047" not in out.getvalue() and "WARNINGS" not in out.getvalue()
+
+
+def test_the_data_migration_gives_every_existing_user_one_default(alice, bob):
+    from django.apps import apps
+
+    migration = importlib.import_module("finance.migrations.0008_default_accounts")
+    # As before this wave: alice has a savings and a checking account, bob none, and nobody a default.
+    Account.objects.all().delete()
+    savings = Account.objects.create(user=alice, name="Savings", kind="savings")
+    checking = Account.objects.create(user=alice, name="Checking", kind="checking")
+
+    migration.defaults_choose(apps, None)
+    migration.defaults_choose(apps, None)  # a second run changes nothing
+
+    assert default_of(alice) == checking and not Account.objects.get(pk=savings.pk).is_default
+    assert default_of(bob).name == "Main account" and Account.objects.filter(user=bob).count() == 1
