@@ -41,8 +41,10 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(call install_requirements,requirements-dev.txt)
 
+# exec: make's child is run.sh itself (not a shell waiting for it), so a Ctrl-C that run.sh handles and ends
+# with status 0 is no failure to make, and make prints no "Interrupt" or "Error 130".
 run: install
-	@PATH="$(CURDIR)/$(BIN):$$PATH" PORT="$(PORT)" scripts/run.sh
+	@PATH="$(CURDIR)/$(BIN):$$PATH" PORT="$(PORT)" exec scripts/run.sh
 
 test: install-dev
 	$(BIN)/python -m pytest
