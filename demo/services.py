@@ -81,9 +81,9 @@ def _spending_today(*, demo: User) -> None:
         budget_create(user=demo, category="dining", amount=amount)
     else:
         budget_update(user=demo, budget=budget, amount=amount)
-    for merchant, amount, hours_ago in (("CHIPOTLE", "18.40", 5), ("TST* OSTERIA ROMANA", "64.00", 1)):
+    for merchant, price, hours_ago in (("CHIPOTLE", "18.40", 5), ("TST* OSTERIA ROMANA", "64.00", 1)):
         transaction_record(
-            user=demo, account=checking, amount=Decimal(amount), merchant=merchant, category="dining",
+            user=demo, account=checking, amount=Decimal(price), merchant=merchant, category="dining",
             occurred_at=now - timedelta(hours=hours_ago),
         )  # fmt: skip
     # Without a broker the relay already ran on commit; with one, no worker runs yet, so relay here (once).
