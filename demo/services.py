@@ -11,14 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.months import month_start
-from finance.imports.pipeline import import_job_create, import_job_run
-from finance.models import Account, Budget, ImportJob, OutboxEvent
-from finance.outbox import outbox_relay_event
 from finance.demo.seeding import PERSONA_MONTHS, STAFF_EMAIL, person_sign_up
-from finance.selectors import monthly_spending
-from finance.services import budget_create, budget_update, transaction_record
 from finance.demo.synthetic import PERSONA_TRAITS, persona_profile
-from insights.models import Recommendation, ReviewStatus
+from finance.imports.pipeline import import_job_create, import_job_run
+from finance.outbox import outbox_relay_event, outbox_waiting_ids
+from finance.selectors import accounts_for_user, budgets_for_user, monthly_spending
+from finance.services import budget_create, budget_update, transaction_record
+from insights.selectors.review import review_queue
 from insights.services.recommendations import recommendations_generate
 from operators.services.decisions import recommendation_approve
 from users.models import User
@@ -56,8 +55,7 @@ def demo_flows_seed(*, demo: User) -> dict[str, int]:
     (the second finds only duplicates). Returns what was made, by kind."""
     _spending_today(demo=demo)
     recommendations_generate(user=demo)
-    waiting = Recommendation.objects.filter(user=demo, status=ReviewStatus.PENDING_REVIEW).order_by("id")
-    drafts = list(waiting.values_list("id", flat=True))
+    drafts = list(review_queue(status="pending_review").filter(user=demo).values_list("id", flat=True))
     staff = User.objects.get(email=STAFF_EMAIL)
     for recommendation_id in drafts[:DEMO_APPROVED]:
         recommendation_approve(operator=staff, recommendation_id=recommendation_id, notes="Fits this person.")
@@ -72,11 +70,11 @@ def demo_flows_seed(*, demo: User) -> dict[str, int]:
 def _spending_today(*, demo: User) -> None:
     """The dining budget set a little above this month's dining, then lunch and dinner today: the budget's
     thresholds are crossed the way they are for anyone, and the notifications follow."""
-    checking = Account.objects.get(user=demo, is_default=True)
+    checking = accounts_for_user(user=demo).get(is_default=True)
     now = timezone.now()
     dining_so_far = monthly_spending(user=demo, month=month_start(now, demo.timezone)).get("dining", Decimal(0))
     amount = (dining_so_far + Decimal("40")).quantize(Decimal("1"))
-    budget = Budget.objects.filter(user=demo, category__slug="dining", month__isnull=True).first()
+    budget = budgets_for_user(user=demo).filter(category__slug="dining", month__isnull=True).first()
     if budget is None:
         budget_create(user=demo, category="dining", amount=amount)
     else:
@@ -87,13 +85,12 @@ def _spending_today(*, demo: User) -> None:
             occurred_at=now - timedelta(hours=hours_ago),
         )  # fmt: skip
     # Without a broker the relay already ran on commit; with one, no worker runs yet, so relay here (once).
-    waiting = OutboxEvent.objects.filter(user=demo, processed_at__isnull=True).values_list("id", flat=True)
-    for event_id in list(waiting):
+    for event_id in outbox_waiting_ids(user=demo):
         outbox_relay_event(event_id=event_id)
 
 
-def _savings_statement_imported(*, demo: User) -> list[ImportJob]:
-    savings = Account.objects.get(user=demo, kind="savings")
+def _savings_statement_imported(*, demo: User) -> list:
+    savings = accounts_for_user(user=demo).get(kind="savings")
     content = _savings_statement_csv(today=timezone.localdate())
     jobs = []
     for _ in range(2):

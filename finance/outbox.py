@@ -173,3 +173,9 @@ def outbox_pending_ids(*, limit: int = 500) -> list[int]:
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def outbox_waiting_ids(*, user) -> list[int]:
+    """One person's events not yet relayed, at once (no grace): for a command that relays them itself."""
+    waiting = OutboxEvent.objects.filter(user=user, processed_at__isnull=True).order_by("id")
+    return list(waiting.values_list("id", flat=True))

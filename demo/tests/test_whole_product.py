@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from conftest import api_client_for
 from demo.services import DEMO_APPROVED, persona_email
-from finance.models import Account, UndoEntry
 from finance.demo.seeding import DEMO_EMAIL, STAFF_EMAIL
 from finance.demo.synthetic import PERSONA_TRAITS
+from finance.models import Account, UndoEntry
 from insights.models import Recommendation
 from users.models import User
 
