@@ -18,6 +18,7 @@ from finance.outbox import outbox_relay_event, outbox_waiting_ids
 from finance.selectors import accounts_for_user, budgets_for_user, monthly_spending
 from finance.services import budget_create, budget_update, transaction_record
 from insights.selectors.review import review_queue
+from insights.services.profiles import profiles_compute
 from insights.services.recommendations import recommendations_generate
 from operators.services.decisions import recommendation_approve
 from users.models import User
@@ -44,8 +45,11 @@ def personas_seed(*, months: int, today: date, seed: int) -> list[User]:
                 email=email, password=None, display_name=persona.replace("_", " ").capitalize(),
                 profile=persona_profile(rng, persona), rng=rng, months=max(months, PERSONA_MONTHS), today=today,
             )  # fmt: skip
-        recommendations_generate(user=person)
         people.append(person)
+    if people:
+        profiles_compute(user_ids=[person.pk for person in people])  # all at once, as the nightly job does
+    for person in people:
+        recommendations_generate(user=person)
     return people
 
 
