@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.money import money_format
 from core.months import month_start
 from finance import services
 from finance.forms import (
@@ -151,12 +152,31 @@ def accounts(request):
     if request.method == "POST" and _saved(request, form, services.account_create, "Account added."):
         return redirect("accounts")
     listed = accounts_for_user(user=request.user).order_by("archived_at", "-is_default", "name", "id")
+    rows = [AccountRow.of(account) for account in listed]
     context = {
         "form": form,
-        "accounts": [account for account in listed if not account.is_archived],
-        "archived": [account for account in listed if account.is_archived],
+        "accounts": [row for row in rows if not row.account.is_archived],
+        "archived": [row for row in rows if row.account.is_archived],
     }
     return render(request, "finance/accounts.html", context)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account with its figures written in its currency (core.money)."""
+
+    account: object
+    balance: str
+    credit_limit: str
+
+    @classmethod
+    def of(cls, account) -> "AccountRow":
+        limit = account.credit_limit
+        return cls(
+            account=account,
+            balance=money_format(account.balance, account.currency),
+            credit_limit=money_format(limit, account.currency) if limit is not None else "",
+        )
 
 
 @login_required

@@ -192,6 +192,12 @@ def test_accounts_page_lists_balances_in_peoples_words(alice, alice_client, card
     assert "<td>credit</td>" not in page and "<td>checking</td>" not in page
 
 
+def test_figures_are_written_in_each_accounts_currency(alice, alice_client):
+    services.account_create(user=alice, name="Tokyo wallet", kind="cash", currency="JPY", balance=Decimal("15000"))
+    page = text(alice_client.get("/accounts/"))
+    assert "15,000 JPY" in page and "15,000.00 JPY" not in page
+
+
 def test_add_edit_archive_restore_and_choose_the_default_on_the_page(alice, alice_client):
     response = alice_client.post(
         "/accounts/",
