@@ -197,7 +197,7 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
     label = _label(status.category)
     around = f" around {date_format(alert.overrun_on, 'j F')}" if alert.overrun_on else " by the end of the month"
     body = (
-        f"At your current pace your {label.lower()} spending is projected to exceed its "
+        f"With your regular bills and your usual pace, your {label.lower()} spending is projected to exceed its "
         f"{money_format(status.budget, user.currency)} budget by {money_format(alert.overrun, user.currency)}{around}."
     )
     data = {

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from freezegun import freeze_time
 
+from conftest import api_client_for
 from finance import selectors, services
 from finance.models import Category
 from finance.tests.factories import AccountFactory, record
@@ -166,3 +167,31 @@ def test_undo_available(alice, checking):
     assert not selectors.undo_available(user=alice)
     spend(alice, checking, "5.00", datetime(2026, 1, 5, tzinfo=UTC))
     assert selectors.undo_available(user=alice)
+
+
+@freeze_time("2026-12-06 15:00")
+def test_rent_on_the_1st_is_counted_once_on_every_page_and_in_the_api(alice, alice_client, checking):
+    """The demo's 6 December: the overall budget half used after the rent, groceries as usual."""
+    services.budget_create(user=alice, amount="2400")
+    for month in (9, 10, 11, 12):
+        spend(alice, checking, "1200.00", datetime(2026, month, 1, 9, tzinfo=UTC), category="housing", merchant="Oak Street Apartments")  # fmt: skip
+        spend(alice, checking, "15.49", datetime(2026, month, 3, 9, tzinfo=UTC), category="subscriptions", merchant="NETFLIX.COM 866-579")  # fmt: skip
+        for day in range(2, 31, 4 if month < 12 else 2):
+            if date(2026, month, day) <= date(2026, 12, 6):
+                spend(alice, checking, "45.00", datetime(2026, month, day, 18, tzinfo=UTC), category="groceries", merchant="Lidl")  # fmt: skip
+
+    [overall] = selectors.budget_status_for_month(user=alice, month=date(2026, 12, 1))
+    spent_so_far = Decimal("1200.00") + Decimal("15.49") + 3 * Decimal("45.00")
+    assert overall.spent == spent_so_far
+    # Rent and Netflix paid; the rest: Lidl as after the 6th of Sep-Nov (about 277.50 for 25 days), times
+    # 1.15 since groceries ran at 1.5x the usual so far (weight 6 / (6 + 14)); a plain pace would say 6,977.53
+    assert Decimal("1650") < overall.projected_total < Decimal("1690")
+    assert overall.status == "ok" and overall.projected_overrun_on is None
+    assert overall.adherence_probability > 0.9
+
+    alice_api = api_client_for(alice)  # a token of the frozen time
+    body = alice_api.get("/api/v1/budgets/status/?month=2026-12").json()
+    assert body[0]["projected_total"] == str(overall.projected_total)
+    dashboard = alice_client.get("/dashboard/").context
+    assert dashboard["projected_total"] == overall.projected_total
+    assert alice_api.get("/api/v1/insights/summary/").json()["burn_rate"]["projected_total"] == str(overall.projected_total)  # fmt: skip

@@ -34,7 +34,7 @@ def test_insights_page_shows_breakdown_score_persona_and_peers(
     assert "Your score:" in page
     assert "groceries" in page and "43.00" in page  # the bulk row too: the page reads the ledger
     assert "Your profile: General" in page
-    assert "at this pace" in page
+    assert "Projected month-end: <strong>" in page
     assert 'class="box"' in page and "more than" in page
 
 
