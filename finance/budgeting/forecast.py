@@ -224,9 +224,3 @@ def month_projection(
 def _bills_on(payments: list[Payment], day: date, bill_payees: set[str]) -> int:
     return sum(p.cents for p in payments if p.day == day and p.payee in bill_payees)
 
-
-def linear_projection(*, spent: int, month: date, today: date) -> int:
-    """The plain pace (spent so far per elapsed day, over the whole month): the yardstick of bench/forecast.py."""
-    length = days_in_month(month)
-    elapsed = max(0, min(length, (today - month).days + 1))
-    return spent + round(spent / elapsed) * (length - elapsed) if elapsed else spent
