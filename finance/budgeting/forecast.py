@@ -223,4 +223,3 @@ def month_projection(
 
 def _bills_on(payments: list[Payment], day: date, bill_payees: set[str]) -> int:
     return sum(p.cents for p in payments if p.day == day and p.payee in bill_payees)
-
