@@ -1,12 +1,16 @@
-"""Outbox subscribers: every ledger change (page, API, import, sync, undo) reaches the alerts."""
+"""Subscribers: every ledger change (page, API, import, sync, undo) reaches the alerts (outbox),
+and every revoked sign-in closes its open notification sockets (users.signals.access_revoked)."""
 
+from django.dispatch import receiver
 from django.utils import timezone
 
+from alerts import realtime
 from alerts.services import webhook_events_fan_out
 from alerts.services.evaluation import evaluate_user, evaluation_turn
 from core.months import month_start, parse_month
 from finance.outbox import outbox_pending_after, register
 from finance.selectors import categories_watched_by_budgets
+from users.signals import access_revoked
 
 
 def _months(event, *, timezone_name: str) -> list:
@@ -49,3 +53,8 @@ def send_ledger_webhooks(event) -> None:
     webhook_events_fan_out(
         user=event.user, event_id=event.id, topic=event.topic, payload=event.payload, occurred_at=event.created_at
     )
+
+
+@receiver(access_revoked, dispatch_uid="alerts.handlers.close_revoked_sockets")
+def close_revoked_sockets(sender, *, user_id: int, credential: str | None, **kwargs) -> None:
+    realtime.sockets_revoke(user_id=user_id, credential=credential)

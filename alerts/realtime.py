@@ -1,4 +1,5 @@
-"""The one door to the browser: every WebSocket push goes through `send_event`.
+"""The one door to the browser: every WebSocket push goes through `send_event`, and every
+closing of open sockets by the server (logout, expiry elsewhere, deactivation) through `sockets_revoke`.
 
 An event is a JSON object with a `type` the browser knows (EVENT_TYPES). It is sent
 to the channel-layer group of the user's open sockets; the consumer forwards it as is.
@@ -22,8 +23,9 @@ EVENT_TYPES: dict[str, frozenset[str]] = {
     "unread_count": frozenset({"count"}),
 }
 
-# The channel-layer message type; the consumer's handler is named after it (dots -> underscores).
+# The channel-layer message types; the consumer's handlers are named after them (dots -> underscores).
 LAYER_MESSAGE_TYPE = "realtime.event"
+REVOKE_MESSAGE_TYPE = "realtime.revoke"
 # Seconds a push may take before it counts as failed (the delivery is retried).
 SEND_TIMEOUT = 10
 
@@ -59,7 +61,15 @@ def validate_event(event: dict) -> dict:
 
 def send_event(*, user_id: int, event: dict) -> None:
     """Push `event` to every open socket of the user (none open: dropped)."""
-    message = {"type": LAYER_MESSAGE_TYPE, "event": validate_event(event)}
+    _group_send(user_id, {"type": LAYER_MESSAGE_TYPE, "event": validate_event(event)})
+
+
+def sockets_revoke(*, user_id: int, credential: str | None) -> None:
+    """Close (4401) the user's open sockets signed in with `credential` (None: all of them), on every web process."""
+    _group_send(user_id, {"type": REVOKE_MESSAGE_TYPE, "credential": credential})
+
+
+def _group_send(user_id: int, message: dict) -> None:
     layer = get_channel_layer()
     if not isinstance(layer, RedisChannelLayer):  # the in-memory layer lives on the server's own loop
         async_to_sync(layer.group_send)(user_group(user_id), message)

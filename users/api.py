@@ -6,20 +6,17 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.views import TokenRefreshView
 
 from users import selectors, services
+from users.credentials import FamilyRefreshToken, token_pair_issue
 from users.models import ConsentEvent, ConsentScope, ConsentSource, LoginMethod, User
 from users.throttling import AuthEmailRateThrottle, AuthRateThrottle, client_ip
 
 TokenPairSerializer = inline_serializer(
     "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
 )
-
-
-def token_pair(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -88,7 +85,38 @@ class TokenView(AuthView):
         )
         if user is None:
             raise AuthenticationFailed("No active account found with this email and password.")
-        return Response(token_pair(user))
+        return Response(token_pair_issue(user))
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class LogoutView(AuthView):
+    """A program logs out: its refresh token is revoked and its open sockets are closed (4401)."""
+
+    @extend_schema(request=LogoutSerializer, responses={204: OpenApiResponse(description="Logged out")})
+    def post(self, request):
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.token_logout(refresh=serializer.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    token_class = FamilyRefreshToken
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist:  # the account was deleted since
+            raise AuthenticationFailed("No active account found for the given token.", "no_active_account")
+
+
+class RefreshView(TokenRefreshView):
+    """A new access token from a refresh token that is neither expired nor logged out."""
+
+    serializer_class = RefreshSerializer
 
 
 class OtpRequestView(AuthView):
@@ -111,7 +139,7 @@ class OtpVerifyView(AuthView):
         serializer = OtpVerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.otp_verify(**serializer.validated_data, ip=client_ip(request))
-        return Response(token_pair(user))
+        return Response(token_pair_issue(user))
 
 
 class MeView(APIView):

@@ -1,14 +1,14 @@
 """API routes of the users app, mounted under /api/v1/."""
 
 from django.urls import path
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from users import api
 
 urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="auth-register"),
     path("auth/token/", api.TokenView.as_view(), name="auth-token"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="auth-token-refresh"),
+    path("auth/token/refresh/", api.RefreshView.as_view(), name="auth-token-refresh"),
+    path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
     path("auth/otp/request/", api.OtpRequestView.as_view(), name="auth-otp-request"),
     path("auth/otp/verify/", api.OtpVerifyView.as_view(), name="auth-otp-verify"),
     path("me/", api.MeView.as_view(), name="me"),

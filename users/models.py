@@ -172,3 +172,20 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"login code for {self.user}"
+
+
+class RevokedTokenFamily(models.Model):
+    """A program's logout: its refresh token, and every access token minted from it, no longer sign in.
+
+    Kept until the refresh token would have expired anyway."""
+
+    family = models.CharField(max_length=64, unique=True, help_text="The id (jti) of the refresh token.")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="revoked_token_families")
+    revoked_at = models.DateTimeField(default=dj_timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-revoked_at"]
+
+    def __str__(self) -> str:
+        return f"token family {self.family} of {self.user}"

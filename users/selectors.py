@@ -6,7 +6,15 @@ from datetime import datetime
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from users.models import CONSENT_DEFAULTS, CONSENT_DESCRIPTIONS, ConsentEvent, ConsentScope, LoginEvent, User
+from users.models import (
+    CONSENT_DEFAULTS,
+    CONSENT_DESCRIPTIONS,
+    ConsentEvent,
+    ConsentScope,
+    LoginEvent,
+    RevokedTokenFamily,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -66,3 +74,8 @@ def consent_history(*, user: User) -> QuerySet[ConsentEvent]:
 
 def recent_logins(*, user: User, limit: int = 10) -> QuerySet[LoginEvent]:
     return LoginEvent.objects.filter(user=user).order_by("-created_at", "-id")[:limit]
+
+
+def token_family_revoked(*, family: str) -> bool:
+    """Whether the refresh token that started this token family was revoked (logout)."""
+    return RevokedTokenFamily.objects.filter(family=family).exists()

@@ -1,4 +1,4 @@
-"""Every write about users: sign-up, profile, consent, login audit and emailed login codes."""
+"""Every write about users: sign-up, profile, consent, login audit, logout of tokens and emailed login codes."""
 
 import logging
 import secrets
@@ -11,7 +11,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from users.credentials import TOKEN_FAMILY_CLAIM, FamilyRefreshToken, token_credential
 from users.models import (
     CONSENT_DEFAULTS,
     ConsentEvent,
@@ -20,8 +24,10 @@ from users.models import (
     LoginCode,
     LoginEvent,
     LoginMethod,
+    RevokedTokenFamily,
     User,
 )
+from users.revocation import access_revoked_announce
 from users.selectors import consent_is_granted
 from users.signals import consent_changed, user_registered
 
@@ -29,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = ("display_name", "timezone", "currency")
 WRONG_CODE = "This code is wrong, used or expired. Ask for a new one."
+REFRESH_REFUSED = "This refresh token is invalid, expired or already revoked."
 
 
 def normalize_email(email: str) -> str:
@@ -157,6 +164,27 @@ def password_login(*, request, email: str, password: str, method: str, ip: str |
             # Page logins update last_login through Django's login(); tokens do it here.
             User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     return user
+
+
+def token_logout(*, refresh: str) -> None:
+    """Revoke a program's token family: its refresh token is refused from now on and its open sockets close.
+
+    Raises ValidationError on `refresh` when the token is invalid, expired or already revoked."""
+    try:
+        token = FamilyRefreshToken(refresh)
+        family = token.get(TOKEN_FAMILY_CLAIM) or token["jti"]
+        user = User.objects.get(pk=token[jwt_settings.USER_ID_CLAIM])
+    except (TokenError, KeyError, User.DoesNotExist):
+        token = None
+    with transaction.atomic():
+        if (
+            token is None
+            or not RevokedTokenFamily.objects.get_or_create(
+                family=family, defaults={"user": user, "expires_at": datetime_from_epoch(token["exp"])}
+            )[1]
+        ):
+            raise ValidationError({"refresh": [REFRESH_REFUSED]})
+        access_revoked_announce(user_id=user.pk, credential=token_credential(family))
 
 
 def _hash_code(*, user: User, code: str) -> str:
