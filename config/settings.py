@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "channels",
+    "axes",
     "users",
     "finance",
     "alerts",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "users.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into users.lockouts' answer
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -188,6 +190,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Spendwise <noreply@spendwise
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -270,6 +276,16 @@ SPECTACULAR_SETTINGS = {
     # One name per shared choice set; the schema's warnings fail `check --deploy`.
     "ENUM_NAME_OVERRIDES": {"ChannelKindEnum": "alerts.models.ChannelKind"},
 }
+
+# Password guessing (users/lockouts.py): failures per account and per address, each locked out alone.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_CALLABLE = "users.lockouts.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "users.lockouts.attempt_address"
+AXES_LOCKOUT_CALLABLE = "users.lockouts.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success elsewhere must not wipe an attacker's count
+AXES_VERBOSE = False
 
 # Product limits
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

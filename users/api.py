@@ -80,8 +80,8 @@ class TokenView(AuthView):
     def post(self, request):
         serializer = CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.password_login(
-            request=request, **serializer.validated_data, method=LoginMethod.JWT, ip=client_ip(request)
+        user = services.password_login(  # the HttpRequest, where a lockout is flagged for the middleware
+            request=request._request, **serializer.validated_data, method=LoginMethod.JWT, ip=client_ip(request)
         )
         if user is None:
             raise AuthenticationFailed("No active account found with this email and password.")

@@ -6,4 +6,4 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from users import revocation  # noqa: F401  (connects the receivers that announce revoked sign-ins)
+        from users import lockouts, revocation  # noqa: F401  (connect their signal receivers)

@@ -138,6 +138,7 @@ class LoginMethod(models.TextChoices):
     OTP = "otp", "Emailed code"
     JWT = "jwt", "API token"
     SESSION = "session", "Right after sign-up"
+    ADMIN = "admin", "Admin login"
 
 
 class LoginEvent(models.Model):
@@ -149,13 +150,17 @@ class LoginEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     method = models.CharField(max_length=16, choices=LoginMethod.choices)
     success = models.BooleanField()
+    locked_out = models.BooleanField(
+        default=False,
+        help_text="Refused without checking the password: too many failed logins for the account or address.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="login_event_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.email} {self.method} {'ok' if self.success else 'failed'}"
+        return f"{self.email} {self.method} {'ok' if self.success else 'locked out' if self.locked_out else 'failed'}"
 
 
 class LoginCode(models.Model):

@@ -147,16 +147,23 @@ def consent_set(*, user: User, scope: str, granted: bool, source: str, ip: str |
         return _append_consent_event(user=user, scope=scope, granted=granted, source=source, ip=ip)
 
 
-def login_event_record(*, email: str, user: User | None, method: str, success: bool, ip: str | None) -> LoginEvent:
+def login_event_record(
+    *, email: str, user: User | None, method: str, success: bool, ip: str | None, locked_out: bool = False
+) -> LoginEvent:
     return LoginEvent.objects.create(
-        email=normalize_email(email)[:254], user=user, method=method, success=success, ip=ip
+        email=normalize_email(email)[:254], user=user, method=method, success=success, ip=ip, locked_out=locked_out
     )
 
 
 def password_login(*, request, email: str, password: str, method: str, ip: str | None) -> User | None:
-    """Check an email and password and record the attempt; the user, or None when wrong."""
+    """Check an email and password and record the attempt; the user, or None when wrong or locked out.
+
+    `request` is the HttpRequest: a locked-out attempt is flagged on it (`axes_locked_out`), which
+    the lockout middleware answers with 429, and recorded by users.lockouts."""
     email = normalize_email(email)
     user = authenticate(request, email=email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        return None
     with transaction.atomic():
         tried = user or User.objects.filter(email=email).first()
         login_event_record(email=email, user=tried, method=method, success=user is not None, ip=ip)
