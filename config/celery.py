@@ -33,6 +33,7 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "finance.tasks.shared_categorizer_build",
         "schedule": crontab(hour=0, minute=30),
     },
+    "users-expire-data-exports": {"task": "users.tasks.export_expire", "schedule": crontab(minute=45)},
     "alerts-deliver-deferred": {"task": "alerts.tasks.deliver_deferred", "schedule": 60.0},
     "alerts-inactivity-reminders": {
         "task": "alerts.tasks.remind_inactive_users",

@@ -309,6 +309,8 @@ AXES_VERBOSE = False
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 OTP_TTL_MINUTES = 10
+# Hours a prepared data export can be downloaded (users/exports.py).
+DATA_EXPORT_HOURS = env_int("DATA_EXPORT_HOURS", 24, minimum=1)
 OTP_MAX_ATTEMPTS = 5
 
 # Alerts (see docs/alerts.md): delivery channels and limits.

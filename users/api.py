@@ -1,5 +1,8 @@
 """The auth, profile and consent API (docs/api.md, "Auth and profile", consents)."""
 
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import AuthenticationFailed
@@ -9,9 +12,9 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from users import selectors, services
+from users import exports, selectors, services, views
 from users.credentials import FamilyRefreshToken, token_pair_issue
-from users.models import ConsentEvent, ConsentScope, ConsentSource, LoginMethod, User
+from users.models import ConsentEvent, ConsentScope, ConsentSource, DataExport, LoginMethod, User
 from users.throttling import AuthEmailRateThrottle, AuthRateThrottle, client_ip
 
 TokenPairSerializer = inline_serializer(
@@ -142,10 +145,27 @@ class OtpVerifyView(AuthView):
         return Response(token_pair_issue(user))
 
 
+class EraseSerializer(serializers.Serializer):
+    password = serializers.CharField(required=False, trim_whitespace=False, write_only=True)
+    code = serializers.CharField(required=False, max_length=12, write_only=True)
+
+    def validate(self, attrs):
+        if not attrs.get("password") and not attrs.get("code"):
+            raise serializers.ValidationError({"password": ["Give your password, or a login code we emailed you."]})
+        return attrs
+
+
 class MeView(APIView):
     @extend_schema(responses=ProfileSerializer)
     def get(self, request):
         return Response(ProfileSerializer(request.user).data)
+
+    @extend_schema(request=EraseSerializer, responses={204: OpenApiResponse(description="Erased; cannot be undone")})
+    def delete(self, request):
+        serializer = EraseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.account_erase_confirmed(user=request.user, **serializer.validated_data, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
     def patch(self, request):
@@ -204,3 +224,49 @@ class ConsentHistoryView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.consent_history(user=self.request.user)
+
+
+class DataExportSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataExport
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "created_at",
+            "finished_at",
+            "expires_at",
+            "size",
+            "download_url",
+            "message",
+        ]
+
+    def get_download_url(self, export) -> str | None:
+        if not selectors.export_downloadable(export=export):
+            return None
+        return self.context["request"].build_absolute_uri(reverse("me-export-download", args=[export.pk]))
+
+
+class DataExportView(APIView):
+    @extend_schema(request=None, responses={202: DataExportSerializer})
+    def post(self, request):
+        export = exports.export_request(user=request.user)
+        export.refresh_from_db()
+        return Response(
+            DataExportSerializer(export, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class DataExportDetailView(APIView):
+    @extend_schema(responses=DataExportSerializer)
+    def get(self, request, export_id: int):
+        export = get_object_or_404(selectors.exports_of(user=request.user), pk=export_id)
+        return Response(DataExportSerializer(export, context={"request": request}).data)
+
+
+class DataExportDownloadView(APIView):
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY, 410: OpenApiResponse()})
+    def get(self, request, export_id: int):
+        return views.export_download(request, export_id)

@@ -12,6 +12,9 @@ urlpatterns = [
     path("auth/otp/request/", api.OtpRequestView.as_view(), name="auth-otp-request"),
     path("auth/otp/verify/", api.OtpVerifyView.as_view(), name="auth-otp-verify"),
     path("me/", api.MeView.as_view(), name="me"),
+    path("me/export/", api.DataExportView.as_view(), name="me-export"),
+    path("me/export/<int:export_id>/", api.DataExportDetailView.as_view(), name="me-export-detail"),
+    path("me/export/<int:export_id>/download/", api.DataExportDownloadView.as_view(), name="me-export-download"),
     path("consents/", api.ConsentView.as_view(), name="consents"),
     path("consents/history/", api.ConsentHistoryView.as_view(), name="consent-history"),
 ]

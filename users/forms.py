@@ -73,3 +73,14 @@ class ProfileForm(AccessibleForm):
 class ConsentForm(forms.Form):
     scope = forms.ChoiceField(choices=ConsentScope.choices, widget=forms.HiddenInput)
     granted = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class EraseForm(AccessibleForm):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+        help_text="Your password, to show it is you.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account and all my data are deleted for good and cannot be brought back.",
+    )

@@ -194,3 +194,46 @@ class RevokedTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"token family {self.family} of {self.user}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class DataExport(models.Model):
+    """A zip of everything a person has, prepared in the background, downloadable until `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    archive = models.BinaryField(null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"data export {self.pk} of {self.user}"
+
+
+class ErasureEvent(models.Model):
+    """An account erased at its owner's request. Kept, with the consent history, after everything else is gone."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="erasure_events")
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    confirmed_with = models.CharField(max_length=16, help_text="How the person proved it was them: password or code.")
+    rows_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"erasure of user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,12 +5,15 @@ from datetime import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from users.models import (
     CONSENT_DEFAULTS,
     CONSENT_DESCRIPTIONS,
     ConsentEvent,
     ConsentScope,
+    DataExport,
+    ExportStatus,
     LoginEvent,
     RevokedTokenFamily,
     User,
@@ -79,3 +82,12 @@ def recent_logins(*, user: User, limit: int = 10) -> QuerySet[LoginEvent]:
 def token_family_revoked(*, family: str) -> bool:
     """Whether the refresh token that started this token family was revoked (logout)."""
     return RevokedTokenFamily.objects.filter(family=family).exists()
+
+
+def exports_of(*, user: User) -> QuerySet[DataExport]:
+    """The person's data exports, newest first, without their archives (read only to download)."""
+    return DataExport.objects.filter(user=user).defer("archive")
+
+
+def export_downloadable(*, export: DataExport) -> bool:
+    return export.status == ExportStatus.DONE and export.expires_at is not None and export.expires_at > timezone.now()

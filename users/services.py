@@ -194,6 +194,23 @@ def token_logout(*, refresh: str) -> None:
         access_revoked_announce(user_id=user.pk, credential=token_credential(family))
 
 
+def account_erase_confirmed(
+    *, user: User, password: str | None = None, code: str | None = None, ip: str | None = None
+) -> None:
+    """Erase the account once the person proved it is them (password, or a fresh emailed code).
+
+    ValidationError names the field when the proof is wrong; nothing is erased then."""
+    from users.erasure import account_erase
+
+    if password:
+        if not user.check_password(password):
+            raise ValidationError({"password": ["This password is not right; nothing was deleted."]})
+        account_erase(user=user, confirmed_with="password")
+        return
+    otp_verify(email=user.email, code=code or "", ip=ip)  # ValidationError on `code` when wrong
+    account_erase(user=user, confirmed_with="code")
+
+
 def _hash_code(*, user: User, code: str) -> str:
     # Keyed with SECRET_KEY: a leaked table alone is not enough to brute-force 10^6 codes.
     return salted_hmac("users.login_code", f"{user.pk}:{code}", algorithm="sha256").hexdigest()

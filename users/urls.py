@@ -14,4 +14,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/consent/", views.consent_view, name="consent"),
+    path("settings/data/", views.data_view, name="data"),
+    path("settings/data/exports/<int:export_id>/download/", views.export_download_view, name="export-download"),
 ]

@@ -1,4 +1,4 @@
-"""Account pages: sign-up, log in (password or emailed code), log out, settings, consent."""
+"""Account pages: sign-up, log in (password or emailed code), log out, settings, consent, your data."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,13 +6,14 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render, resolve_url
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from users import selectors, services
-from users.forms import CodeRequestForm, CodeVerifyForm, ConsentForm, LoginForm, ProfileForm, SignupForm
-from users.models import ConsentSource, LoginMethod
+from users import exports, selectors, services
+from users.forms import CodeRequestForm, CodeVerifyForm, ConsentForm, EraseForm, LoginForm, ProfileForm, SignupForm
+from users.models import ConsentSource, DataExport, LoginMethod
 from users.throttling import auth_throttle_wait, client_ip
 
 CODE_EMAIL_KEY = "login_code_email"
@@ -148,3 +149,44 @@ def consent_view(request):
     history = Paginator(selectors.consent_history(user=request.user), 25).get_page(request.GET.get("page"))
     context = {"states": selectors.consent_states(user=request.user), "history": history}
     return render(request, "users/consent.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def data_view(request):
+    """Your data: ask for an export of everything, download it, or delete the account."""
+    erase_form = EraseForm()
+    if request.method == "POST" and request.POST.get("action") == "export":
+        exports.export_request(user=request.user)
+        messages.info(request, "We are preparing your export. It appears below when it is ready.")
+        return redirect("users:data")
+    if request.method == "POST" and request.POST.get("action") == "erase":
+        erase_form = EraseForm(request.POST)
+        if erase_form.is_valid():
+            try:
+                services.account_erase_confirmed(user=request.user, password=erase_form.cleaned_data["password"])
+            except ValidationError as error:
+                erase_form.add_error("password", error.message_dict["password"])
+            else:
+                logout(request)
+                messages.success(request, "Your account and all its data are deleted. Goodbye.")
+                return redirect("home")
+    recent = list(selectors.exports_of(user=request.user)[:5])
+    for export in recent:
+        export.downloadable = selectors.export_downloadable(export=export)
+    context = {"exports": recent, "erase_form": erase_form, "export_hours": settings.DATA_EXPORT_HOURS}
+    return render(request, "users/data.html", context, status=400 if erase_form.errors else 200)
+
+
+@login_required
+def export_download_view(request, export_id: int):
+    return export_download(request, export_id)
+
+
+def export_download(request, export_id: int) -> HttpResponse:
+    """The archive of one of the person's exports (page and API); 410 once it expired."""
+    export = get_object_or_404(DataExport.objects.filter(user=request.user), pk=export_id)
+    if not selectors.export_downloadable(export=export):
+        return JsonResponse({"detail": "This export has expired or is not ready yet; ask for a new one."}, status=410)
+    response = HttpResponse(bytes(export.archive), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="spendwise-export-{export.created_at:%Y-%m-%d}.zip"'
+    return response
