@@ -117,16 +117,20 @@ class ServiceProcess:
         Path(self.log_file.name).unlink(missing_ok=True)
 
 
-def start_celery_worker(env: dict[str, str] | None = None, concurrency: int = 4) -> ServiceProcess:
-    """A worker on every queue (no -Q), after purging what an earlier run left behind."""
+def start_celery_worker(
+    env: dict[str, str] | None = None, concurrency: int = 4, name: str = "live", purge: bool = True
+) -> ServiceProcess:
+    """A worker on every queue (no -Q), after purging what an earlier run left behind (unless `purge` is off:
+    a worker restarted in the middle of a run finds the queue as it was). `name` tells workers of one run apart."""
     from config.celery import app
 
-    app.control.purge()
+    if purge:
+        app.control.purge()
     worker = ServiceProcess(
-        "celery-worker",
+        f"celery-{name}",
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads", f"--concurrency={concurrency}",
          "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--hostname", f"live-{os.getpid()}@%h"],
+         "--hostname", f"{name}-{os.getpid()}@%h"],
         env or service_env(),
     )  # fmt: skip
     worker.wait_until(lambda: " ready." in worker.log(), "ready")
