@@ -39,24 +39,9 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-# The server runs as in production (DEBUG off, plain HTTP on loopback); tokens must outlive the run.
-for name, value in {
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-" + "x" * 50,
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "JWT_ACCESS_MINUTES": "240",
-    "THROTTLE_USER": "100000/min",
-    "LOG_LEVEL": "WARNING",
-}.items():
-    os.environ.setdefault(name, value)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import server_env  # noqa: I001 (sets the environment before Django loads)
 
-import django  # noqa: E402
-
-django.setup()
+server_env.setup()
 
 from django.conf import settings  # noqa: E402
 from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
@@ -65,7 +50,7 @@ from websockets.exceptions import WebSocketException  # noqa: E402
 
 from alerts.services.alert_rules import alert_rule_create  # noqa: E402
 from config.runtime.heap import heap_settle  # noqa: E402
-from config.testing.live import service_env, start_celery_worker, start_daphne  # noqa: E402
+from config.testing.live import start_celery_worker, start_daphne  # noqa: E402
 from finance.services import account_create, budget_create  # noqa: E402
 from users.models import User  # noqa: E402
 
@@ -273,11 +258,7 @@ async def latency_level(
     return {"bare": bare, "live": live}
 
 
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+percentile = server_env.percentile
 
 
 def ms(value: float) -> str:
@@ -555,9 +536,7 @@ def vacuum_churned_tables() -> None:
 
 
 def start_services():
-    env = service_env()
-    passed_on = ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "JWT_ACCESS_MINUTES", "THROTTLE_USER", "LOG_LEVEL")
-    env.update({name: os.environ[name] for name in passed_on})
+    env = server_env.server_env()
     worker = start_celery_worker(env, concurrency=8)
     server, url = start_daphne(dict(env, PYTHONMALLOC="malloc"), backlog=4096)  # as scripts/run.sh starts it
     return [worker, server], url, {"daphne": server.process.pid, "worker": worker.process.pid}

@@ -26,25 +26,10 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-for name, value in {
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-" + "x" * 50,
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "JWT_ACCESS_MINUTES": "240",
-    "THROTTLE_USER": "100000/min",
-    "LOG_LEVEL": "WARNING",
-}.items():
-    os.environ.setdefault(name, value)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import server_env  # noqa: I001 (sets the environment before Django loads)
 
-import django  # noqa: E402
-
-django.setup()
+server_env.setup()
 
 import requests  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -55,11 +40,12 @@ from websockets.exceptions import WebSocketException  # noqa: E402
 from alerts.models import Notification  # noqa: E402
 from alerts.services.alert_rules import alert_rule_create  # noqa: E402
 from config.testing.cluster import Cluster, haproxy_missing  # noqa: E402
-from config.testing.live import service_env  # noqa: E402
 from finance.models import Transaction  # noqa: E402
 from finance.services import account_create, budget_create  # noqa: E402
 from users.credentials import token_pair_issue  # noqa: E402
 from users.models import User  # noqa: E402
+
+percentile = server_env.percentile
 
 EXPENSE = Decimal("10.00")
 STEPS = 400  # thresholds per user: one crossed by every expense
@@ -199,11 +185,6 @@ async def run(cluster: Cluster, people: list[Person], seconds: float) -> Recorde
     return rec
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if ordered else float("nan")
-
-
 def report(rec: Recorder, people: list[Person]) -> None:
     print(
         f"\n{'phase':<7} {'requests':>8} {'errors':>7} {'error %':>8} {'read p50':>9} {'read p95':>9} {'write p50':>10} {'write p95':>10}"
@@ -240,20 +221,7 @@ def main() -> None:
         sys.exit("needs DATABASE_URL (PostgreSQL), REDIS_URL, CELERY_BROKER_URL and HAProxy (apt-get install haproxy)")
     call_command("migrate", verbosity=0)
     people = make_people(args.users)
-    env = service_env()
-    env.update(
-        {
-            name: os.environ[name]
-            for name in (
-                "DEBUG",
-                "SECRET_KEY",
-                "SECURE_SSL_REDIRECT",
-                "JWT_ACCESS_MINUTES",
-                "THROTTLE_USER",
-                "LOG_LEVEL",
-            )
-        }
-    )
+    env = server_env.server_env()
     cluster = Cluster.start(env)
     try:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
