@@ -11,9 +11,11 @@ from decimal import Decimal
 
 import pytest
 import requests
+from asgiref.sync import sync_to_async
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from alerts.models import Notification
 from alerts.services.alert_rules import alert_rule_create
 from config.testing.cluster import Cluster, haproxy_missing
 from config.testing.live import service_env, services_missing
@@ -96,6 +98,25 @@ def test_a_write_through_one_daphne_reaches_the_socket_on_the_other(cluster, wat
     assert back["id"] != on_second["id"]
 
 
+def newest_notification_once_settled(*, alice_id: int) -> int:
+    """The newest notification's id once the workers stopped adding any (the stream's alerts are all out)."""
+    newest = -1
+    while True:
+        time.sleep(2)
+        now = Notification.objects.filter(user_id=alice_id).order_by("-id").values_list("id", flat=True).first() or 0
+        if now == newest:
+            return newest
+        newest = now
+
+
+async def notification_after(socket, newest: int) -> dict:
+    """The first notification on the socket newer than `newest` (older ones of the stream may still arrive)."""
+    while True:
+        notification = await next_notification(socket)
+        if notification["id"] > newest:
+            return notification
+
+
 def write_until_answered(url: str, token: str, account_id: int, merchant: str, log: dict) -> int:
     """A careful client: one Idempotency-Key per write, retried through the balancer until it is answered."""
     key = str(uuid.uuid4())
@@ -149,10 +170,11 @@ def test_a_daphne_killed_mid_load_loses_no_write_and_its_sockets_move_to_the_oth
         survivors = [s for s in sockets if s not in dropped]
         reconnected = await open_through_balancer(len(dropped))  # what the page's script does after a drop
         now_served_by = [socket.response.headers["X-Served-By"] for socket in reconnected]
-        for socket in survivors:  # empty the notifications of the stream
+        for socket in survivors:
             await socket.close()
+        settled = await sync_to_async(newest_notification_once_settled)(alice_id=account.user_id)
         final = await asyncio.to_thread(post_expense, cluster.url, token, account.pk, f"Kill test {run} after")
-        pushed = await asyncio.gather(*(next_notification(socket) for socket in reconnected))
+        pushed = await asyncio.gather(*(notification_after(socket, settled) for socket in reconnected))
         for socket in reconnected:
             await socket.close()
         return served_by, statuses, log, now_served_by, final.status_code, pushed
