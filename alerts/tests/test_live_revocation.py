@@ -9,7 +9,7 @@ import json
 
 import pytest
 import requests
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -103,7 +103,7 @@ def test_deactivation_saved_elsewhere_closes_the_sockets_on_both(alice, bob, dap
         ):
             for socket in (here, there, bobs):
                 await greeted(socket)
-            await sync_to_async(deactivate)()
+            await database_sync_to_async(deactivate)()
             codes = await asyncio.gather(close_code(here), close_code(there))
             return codes, await open_after(bobs, 1)
 

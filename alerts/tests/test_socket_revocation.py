@@ -7,7 +7,7 @@ layer as they do between web processes (tests/test_live_revocation.py runs two d
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -67,7 +67,7 @@ def test_a_browser_socket_closes_when_its_session_expires_and_follows_an_extensi
     async def scenario():
         alice_socket = await greeted(session_headers(alice_page))
         bob_socket = await greeted(session_headers(bob_page))
-        await sync_to_async(expire_session_in)(bob_page, 3600)  # bob stays active: his session is extended
+        await database_sync_to_async(expire_session_in)(bob_page, 3600)  # bob stays active: his session is extended
         alice_closed = await closed_within(alice_socket, 10)
         bob_open = await bob_socket.receive_nothing(timeout=2)
         await bob_socket.disconnect()
@@ -82,7 +82,7 @@ def test_logging_out_of_a_page_closes_that_sessions_sockets_only(alice):
     async def scenario():
         phone_socket = await greeted(session_headers(phone))
         laptop_socket = await greeted(session_headers(laptop))
-        answer = await sync_to_async(phone.post)("/logout/")
+        answer = await database_sync_to_async(phone.post)("/logout/")
         phone_closed = await closed_within(phone_socket, 5)
         laptop_open = await laptop_socket.receive_nothing(timeout=1)
         await laptop_socket.disconnect()
@@ -100,7 +100,7 @@ def test_a_program_logging_out_closes_its_token_familys_sockets_and_its_refresh_
         first = await greeted(bearer_headers(program["access"]))
         second = await greeted(bearer_headers(refreshed))  # the same family, minted later
         other = await greeted(bearer_headers(other_program["access"]))
-        answer = await sync_to_async(api.post)("/api/v1/auth/logout/", {"refresh": program["refresh"]})
+        answer = await database_sync_to_async(api.post)("/api/v1/auth/logout/", {"refresh": program["refresh"]})
         both_closed = await closed_within(first, 5) and await closed_within(second, 5)
         other_open = await other.receive_nothing(timeout=1)
         await other.disconnect()
@@ -154,7 +154,7 @@ def test_staff_deactivating_an_account_closes_all_its_sockets_and_no_one_elses(a
     async def scenario():
         alice_sockets = [await greeted(session_headers(alice_page)), await greeted(bearer_headers(alice_token))]
         bob_socket = await greeted(session_headers(bob_page))
-        answer = await sync_to_async(root.post)(f"/admin/users/user/{alice.pk}/change/", form)
+        answer = await database_sync_to_async(root.post)(f"/admin/users/user/{alice.pk}/change/", form)
         alice_closed = [await closed_within(socket, 5) for socket in alice_sockets]
         bob_open = await bob_socket.receive_nothing(timeout=1)
         await bob_socket.disconnect()
@@ -171,7 +171,7 @@ def test_saving_an_active_account_closes_nothing(alice):
     async def scenario():
         socket = await greeted(bearer_headers(token))
         alice.display_name = "Alice B."
-        await sync_to_async(alice.save)()
+        await database_sync_to_async(alice.save)()
         still_open = await socket.receive_nothing(timeout=1)
         await socket.disconnect()
         return still_open

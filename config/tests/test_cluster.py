@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 import requests
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -172,7 +172,7 @@ def test_a_daphne_killed_mid_load_loses_no_write_and_its_sockets_move_to_the_oth
         now_served_by = [socket.response.headers["X-Served-By"] for socket in reconnected]
         for socket in survivors:
             await socket.close()
-        settled = await sync_to_async(newest_notification_once_settled)(alice_id=account.user_id)
+        settled = await database_sync_to_async(newest_notification_once_settled)(alice_id=account.user_id)
         final = await asyncio.to_thread(post_expense, cluster.url, token, account.pk, f"Kill test {run} after")
         pushed = await asyncio.gather(*(notification_after(socket, settled) for socket in reconnected))
         for socket in reconnected:
