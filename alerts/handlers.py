@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from alerts import realtime
 from alerts.services import webhook_events_fan_out
-from alerts.services.evaluation import evaluate_user, evaluation_turn
+from alerts.services.evaluation import evaluate_user
+from alerts.turns import evaluation_turn
 from core.months import month_start, parse_month
 from finance.outbox import outbox_pending_after, register
 from finance.selectors import categories_watched_by_budgets

@@ -79,12 +79,18 @@ class AlertRule(models.Model):
     daily_limit = models.PositiveIntegerField(default=3)
     cooldown_minutes = models.PositiveIntegerField(default=60)
     enabled = models.BooleanField(default=True)
+    is_default = models.BooleanField(
+        default=False, help_text="Given automatically to a user without rules; their own first rule replaces it."
+    )
     created_at = models.DateTimeField(default=dj_timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["user", "enabled"], name="alertrule_user_enabled")]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(is_default=True), name="alertrule_one_default")
+        ]
 
     def __str__(self) -> str:
         return self.name or (f"{self.category} budget" if self.category_id else "All budgets")

@@ -5,8 +5,9 @@ import zoneinfo
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 
-from alerts.models import AlertRule, ChannelKind
+from alerts.models import AlertRule, ChannelKind, ThresholdFiring
 from alerts.rules import validate_thresholds
+from alerts.turns import evaluation_turn
 from finance.selectors import category_for_slug
 
 EDITABLE = (
@@ -62,11 +63,29 @@ def _apply(rule: AlertRule, *, user, changes: dict) -> None:
 
 @transaction.atomic
 def alert_rule_create(*, user, **fields) -> AlertRule:
-    """A rule with the defaults of docs/api.md for whatever is not given; its time zone defaults to the user's."""
+    """A rule with the defaults of docs/api.md for whatever is not given; its time zone defaults to the user's.
+
+    The user's first rule of their own replaces the default one. Both take the user's evaluation turn, so
+    an evaluation giving them the default at the same moment runs wholly before or wholly after."""
+    evaluation_turn(user_id=user.pk)
     rule = AlertRule(user=user, timezone=user.timezone or "UTC")
     _apply(rule, user=user, changes=fields)
     rule.save()
+    _replace_default(user=user, rule=rule)
     return rule
+
+
+def _replace_default(*, user, rule: AlertRule) -> None:
+    """Remove the default rule; the thresholds it fired for budgets `rule` watches count as `rule`'s,
+    so a crossing it already announced is not announced again."""
+    default = AlertRule.objects.filter(user=user, is_default=True).first()
+    if default is None:
+        return
+    firings = ThresholdFiring.objects.filter(rule=default)
+    if rule.category_id:
+        firings = firings.filter(category=rule.category.slug)
+    firings.update(rule=rule)
+    default.delete()
 
 
 @transaction.atomic
@@ -87,9 +106,10 @@ def alert_rule_disable(*, user, rule: AlertRule) -> AlertRule:
 @transaction.atomic
 def alert_rule_ensure_default(*, user) -> AlertRule | None:
     """Give a user who never set up alerts one rule watching all budgets, so no overrun is silent."""
+    evaluation_turn(user_id=user.pk)  # after a rule being created at this moment, or before it
     if AlertRule.objects.filter(user=user).exists():
         return None
-    type(user).objects.select_for_update().filter(id=user.id).first()  # one default even under a race
-    if AlertRule.objects.filter(user=user).exists():
-        return None
-    return alert_rule_create(user=user, name="All budgets")
+    rule = AlertRule(user=user, name="All budgets", timezone=user.timezone or "UTC", is_default=True)
+    _validate(rule)
+    rule.save()
+    return rule

@@ -203,3 +203,41 @@ def test_two_concurrent_evaluations_of_the_same_crossing_notify_once():
     sent = [n for batch in run_at_once(lambda _: evaluate_user(user=user), times=2) for n in batch]
     assert len([n for n in sent if n.kind in THRESHOLD_KINDS]) == 1
     assert thresholds_seen(user) == [("overspend", "danger", 100)]
+
+
+@pytest.mark.faults
+@pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL row locking: set DATABASE_URL=postgres://...")
+@pytest.mark.django_db(transaction=True)
+def test_a_budget_and_ones_own_rule_at_once_leave_only_ones_own_rule_and_one_alert(fault_counts):
+    """The race of issue 23: the budget's evaluation gives the default rule while the user adds their own."""
+    users = [UserFactory(timezone="UTC") for _ in range(12)]
+    accounts = {user.pk: AccountFactory(user=user) for user in users}
+
+    def at_once(number: int) -> None:
+        user = users[number // 2]
+        if number % 2:
+            rule(user, name="Everything I spend")
+        else:
+            budget(user, "100.00")
+
+    run_at_once(at_once, times=2 * len(users))
+    extra_rules = duplicated_alerts = 0
+    for user in users:
+        names = list(AlertRule.objects.filter(user=user).values_list("name", flat=True))
+        extra_rules += len(names) - 1
+        spend(user, "120.00", account=accounts[user.pk])
+        duplicated_alerts += len(thresholds_seen(user)) - 1
+        assert names == ["Everything I spend"]
+        assert thresholds_seen(user) == [("overspend", "danger", 100)]
+    fault_counts(requests=2 * len(users), duplicated=extra_rules + duplicated_alerts, note="12 users, 24 threads")
+
+
+def test_ones_own_rule_replaces_the_default_and_keeps_what_it_announced(groceries, committed):
+    committed(spend, groceries, "85.00")
+    assert thresholds_seen(groceries) == [("budget_threshold", "info", 80)]
+    own = committed(rule, groceries, name="Mine")
+    assert list(AlertRule.objects.filter(user=groceries)) == [own]
+    committed(spend, groceries, "1.00")  # still past 80%: announced already, by the default
+    assert thresholds_seen(groceries) == [("budget_threshold", "info", 80)]
+    committed(spend, groceries, "20.00")
+    assert thresholds_seen(groceries) == [("budget_threshold", "info", 80), ("overspend", "danger", 100)]

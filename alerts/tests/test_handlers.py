@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from alerts import services
 from alerts.models import Delivery, Notification
-from alerts.services.evaluation import EVALUATION_LOCK_SPACE, evaluation_turn
 from alerts.tests.factories import AccountFactory, UserFactory, budget, spend
 from alerts.tests.test_transports import Receiver
+from alerts.turns import EVALUATION_LOCK_SPACE, evaluation_turn
 from finance import services as finance_services
 from finance.models import OutboxEvent, OutboxHandled
 from finance.outbox import handlers_for, outbox_relay_event
