@@ -14,6 +14,7 @@ from finance.models import (
     Transaction,
 )
 from finance.selectors import category_for_slug
+from finance.services.validation import MAX_TAGS
 from users.validators import validate_currency
 
 
@@ -132,7 +133,10 @@ class TransactionSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="A category slug; leave it out to have it categorised for you."
     )
     tags = TagNamesField(
-        child=serializers.CharField(max_length=40), required=False, help_text='Tag names, e.g. ["trip"].'
+        child=serializers.CharField(max_length=40),
+        max_length=MAX_TAGS,
+        required=False,
+        help_text=f'Tag names, e.g. ["trip"]; at most {MAX_TAGS}.',
     )
 
     class Meta:

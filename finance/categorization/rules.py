@@ -1,12 +1,21 @@
-"""A user's own categorisation rules, matched in priority order. Pure: no ORM."""
+"""A user's own categorisation rules, matched in priority order. Pure: no ORM.
 
-import re
+Regular expressions run on RE2 (google-re2), whose matching time grows linearly with the text, so
+no pattern a user writes (`(a+)+$`) can make a merchant name take seconds. RE2 has no
+backreferences or lookaround; such a pattern is refused when the rule is saved.
+"""
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import re2
+
+# Memory RE2 may use for one compiled pattern; a rule's value is at most 200 characters.
+PATTERN_MAX_MEMORY = 1 << 20
+
 
 class InvalidPatternError(ValueError):
-    """The rule's regular expression does not compile."""
+    """The rule's regular expression does not compile, or uses what RE2 does not support."""
 
 
 @dataclass(frozen=True)
@@ -17,14 +26,25 @@ class Rule:
     category_id: int
     priority: int = 100
     rule_id: int = 0
-    pattern: re.Pattern | None = field(default=None, compare=False)
+    pattern: object | None = field(default=None, compare=False)  # a compiled RE2 pattern
 
 
-def compile_pattern(value: str) -> re.Pattern:
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.max_mem = PATTERN_MAX_MEMORY
+    return options
+
+
+def compile_pattern(value: str):
     try:
-        return re.compile(value, re.IGNORECASE)
-    except (re.error, RecursionError, OverflowError) as exc:
-        raise InvalidPatternError(f"Not a valid regular expression: {exc}.")
+        return re2.compile(value, _options())
+    except re2.error as exc:
+        reason = exc.args[0].decode(errors="replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise InvalidPatternError(
+            f"Not a regular expression this rule can use ({reason}); backreferences and lookarounds are not supported."
+        )
 
 
 def rule_build(

@@ -19,10 +19,12 @@ from django.db.models import F
 from finance.categorization import (
     Categorizer,
     Decision,
+    InvalidPatternError,
     Labelled,
     Learned,
     LinearModel,
     MerchantMemory,
+    Rule,
     memory_build,
     merchant_key,
     model_fit,
@@ -107,6 +109,15 @@ def shared_recheck() -> None:
         _SHARED.checked_at = 0.0
 
 
+def _stored_rule(rule: CategorizationRule) -> Rule:
+    """A saved rule, ready to match; a pattern saved before RE2 that it cannot run matches nothing."""
+    fields = {"field": rule.field, "operator": rule.operator, "category_id": rule.category_id}
+    try:
+        return rule_build(**fields, value=rule.value, priority=rule.priority, rule_id=rule.pk)
+    except InvalidPatternError:
+        return Rule(**fields, value=rule.value.casefold(), priority=rule.priority, rule_id=rule.pk, pattern=None)
+
+
 def categorizer_for(*, user) -> UserCategorizer:
     """Load one user's rules, memory, model and categories (one read when this process has them already)."""
     version = LearnedCategorizer.objects.filter(user=user).values_list("version", flat=True).first() or 0
@@ -127,17 +138,7 @@ def categorizer_for(*, user) -> UserCategorizer:
         )
         _remember(user.pk, loaded)
         return loaded
-    rules = [
-        rule_build(
-            field=rule.field,
-            operator=rule.operator,
-            value=rule.value,
-            category_id=rule.category_id,
-            priority=rule.priority,
-            rule_id=rule.pk,
-        )
-        for rule in CategorizationRule.objects.filter(user=user)
-    ]
+    rules = [_stored_rule(rule) for rule in CategorizationRule.objects.filter(user=user)]
     learned = None
     if version:
         version, state, model = (

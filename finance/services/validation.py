@@ -1,5 +1,6 @@
 """Checks every ledger write makes; each failure names the field, as a 400 must."""
 
+import itertools
 import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime
@@ -19,6 +20,7 @@ TEXT_LIMITS = {
     field: Transaction._meta.get_field(field).max_length
     for field in ("merchant", "description", "location", "external_id")
 }
+MAX_TAGS = 20  # per transaction
 
 
 class Errors(dict):
@@ -136,6 +138,9 @@ def tag_names_clean(values: Iterable[str] | None) -> list[str]:
         return []
     if isinstance(values, str):
         values = [values]
+    values = list(itertools.islice(values, MAX_TAGS + 1))
+    if len(values) > MAX_TAGS:
+        raise ValidationError(f"At most {MAX_TAGS} tags per transaction.", code="max_length")
     names: list[str] = []
     for value in values:
         name = str(value).strip()

@@ -272,6 +272,8 @@ def test_rule_categorises_new_transactions(alice_api, checking):
     [
         ({"operator": "regex", "value": "(unclosed"}, "value"),
         ({"operator": "regex", "value": "[z-a]"}, "value"),
+        ({"operator": "regex", "value": r"(a)\1"}, "value"),  # a backreference: RE2 cannot run it
+        ({"operator": "regex", "value": "(?<=card )shop"}, "value"),  # a lookbehind
         ({"operator": "sounds_like"}, "operator"),
         ({"field": "amount"}, "field"),
         ({"category": "nope"}, "category"),

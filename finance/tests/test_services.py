@@ -20,6 +20,7 @@ from finance.models import (
     Transaction,
     UndoEntry,
 )
+from finance.services.validation import MAX_TAGS
 from finance.tests.factories import AccountFactory, CreditCardFactory, UserFactory, record
 
 pytestmark = pytest.mark.django_db
@@ -359,3 +360,16 @@ def test_every_path_shares_the_transactions_text_limits():
     long_text = "x" * (TEXT_LIMITS["merchant"] + 50)
     assert text_fit(long_text, field="merchant") == "x" * TEXT_LIMITS["merchant"]
     assert text_fit("Corner shop", field="merchant") == "Corner shop"
+
+
+def test_a_service_write_refuses_more_than_twenty_tags_whatever_called_it(alice):
+    account = services.account_create(user=alice, name="Everyday")
+    with pytest.raises(ValidationError) as refused:
+        services.transaction_record(
+            user=alice, account=account, amount=Decimal("1.00"), tags=[f"t{n}" for n in range(MAX_TAGS + 1)]
+        )
+    assert refused.value.message_dict == {"tags": [f"At most {MAX_TAGS} tags per transaction."]}
+    kept = services.transaction_record(
+        user=alice, account=account, amount=Decimal("1.00"), tags=[f"t{n}" for n in range(MAX_TAGS)]
+    )
+    assert len(kept.tag_names) == MAX_TAGS
