@@ -274,3 +274,12 @@ def test_texts_with_tabs_newlines_and_backslashes_are_stored_exactly(
     stored = Transaction.objects.filter(account=checking).order_by("occurred_at").values_list("description", flat=True)
     assert list(stored) == texts
     assert (again["created"], again["duplicates"]) == (0, 5)
+
+
+def test_a_json_import_nested_100000_deep_fails_with_a_message(alice_api, django_capture_on_commit_callbacks):
+    hostile = b'{"accounts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    job = run(alice_api, "deep.json", django_capture_on_commit_callbacks, content=hostile)
+
+    assert job["status"] == "failed"
+    assert job["message"] == "This JSON file is nested more than 32 levels deep; a data set needs far fewer."
+    assert Transaction.objects.count() == 0

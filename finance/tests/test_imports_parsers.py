@@ -204,3 +204,23 @@ def test_two_varied_text_columns_make_the_page_ask():
     )
     layout = csv_inspect(open_text(io.BytesIO(data.encode())))
     assert layout.unsure == ["Which column holds the description: 'Details' or 'Description'?"]  # likelier first
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b'{"accounts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",  # 200 KB, 100,000 deep
+        b'{"users": [{"name": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000 + b"}]}",
+    ],
+    ids=["arrays", "objects"],
+)
+def test_json_nested_deeper_than_any_data_set_is_refused_before_it_is_built(hostile):
+    with pytest.raises(ImportFileError, match="nested more than 32 levels"):
+        JsonDataSet(io.BytesIO(hostile))
+
+
+def test_a_deeply_nested_transaction_is_refused_as_the_file_is_first_read():
+    accounts = b'{"accounts": [{"account_id": "a1", "type": "depository"}], "transactions": ['
+    deep = b'{"transaction_id": "t1", "account_id": "a1", "amount": 1, "date": "2026-01-02", "x": '
+    with pytest.raises(ImportFileError, match="nested more than 32 levels"):
+        JsonDataSet(io.BytesIO(accounts + deep + b"[" * 10_000 + b"]" * 10_000 + b"}]}"))
