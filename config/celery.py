@@ -34,6 +34,7 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=0, minute=30),
     },
     "users-expire-data-exports": {"task": "users.tasks.export_expire", "schedule": crontab(minute=45)},
+    "imports-recover": {"task": "finance.tasks.imports_recover", "schedule": 60.0},
     "alerts-deliver-deferred": {"task": "alerts.tasks.deliver_deferred", "schedule": 60.0},
     "alerts-inactivity-reminders": {
         "task": "alerts.tasks.remind_inactive_users",

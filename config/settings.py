@@ -307,6 +307,10 @@ AXES_VERBOSE = False
 
 # Product limits
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# A running import whose worker gave no sign of life for this long was lost (killed, out of memory): the
+# recovery job (every minute) queues it again, or after IMPORT_MAX_ATTEMPTS starts ends it failed.
+IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 120, minimum=1)
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 OTP_TTL_MINUTES = 10
 # Hours a prepared data export can be downloaded (users/exports.py).

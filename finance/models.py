@@ -457,10 +457,17 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     reverted_at = models.DateTimeField(null=True, blank=True, help_text="When what it created was removed.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker started it.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running it; older than the lease: lost."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="import_job_user_created")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="import_job_user_created"),
+            models.Index(fields=["heartbeat_at"], condition=Q(status="running"), name="import_job_running"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.format} import {self.filename} ({self.status})"

@@ -48,3 +48,11 @@ def shared_categorizer_build() -> int:
     from finance.services.shared_categorizer import shared_categorizer_build as build
 
     return build().version
+
+
+@shared_task(queue="imports")
+def imports_recover() -> int:
+    """Imports whose worker was lost: queued again, or ended failed after too many starts."""
+    from finance.imports.pipeline import import_jobs_recover
+
+    return import_jobs_recover()

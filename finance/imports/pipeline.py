@@ -6,6 +6,11 @@ those rows once: each is checked, categorised (each distinct text once) and stag
 rows and no `skip_invalid`, nothing is written and every bad row is reported. Phase 2 writes
 the staged rows batch by batch (finance.services.bulk): duplicates skipped, one outbox event
 per batch, progress saved after each.
+
+A worker holds a job by a lease: every step of progress renews `heartbeat_at`. A job whose lease
+ran out (its worker was killed, or ran out of memory) is queued again by `import_jobs_recover`
+and run from the start, the rows already written counting as duplicates, never twice; after
+IMPORT_MAX_ATTEMPTS starts it ends failed, saying what was saved.
 """
 
 import csv
@@ -13,14 +18,14 @@ import hashlib
 import io
 import logging
 import zoneinfo
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from finance.imports.csv_parser import CsvLayout, csv_inspect, csv_rows, header_signature
@@ -133,10 +138,13 @@ def _queue(job_id: int) -> None:
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Run one job to its end. Safe to run again: rows already written are counted as duplicates."""
-    claimed = ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), processed=0, errors=[], message="Reading the file…"
-    )
+    """Run one queued job to its end. A job another worker holds is left to it (a redelivered task);
+    one it lost is queued again by import_jobs_recover. Rows already written count as duplicates."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+        processed=0, errors=[], message="Reading the file…",
+    )  # fmt: skip
     job = ImportJob.objects.select_related("user", "account").get(pk=job_id)
     if not claimed:
         return job
@@ -223,8 +231,38 @@ def _parse(job: ImportJob, stream):
 
 def _progress(job: ImportJob, message: str) -> None:
     fields = {"total": job.total, "processed": job.processed, "created": job.created}
-    fields.update(duplicates=job.duplicates, errors=job.errors, message=message)
+    fields.update(duplicates=job.duplicates, errors=job.errors, message=message, heartbeat_at=timezone.now())
     ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def import_jobs_recover() -> int:
+    """Running jobs whose lease ran out: queued again, or failed after IMPORT_MAX_ATTEMPTS starts.
+    The number of jobs recovered either way."""
+    silent_since = timezone.now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+    lost = ImportJob.objects.filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True),  # null: started before leases
+        status=ImportStatus.RUNNING,
+    )
+    recovered = 0
+    for job_id, attempts, created in lost.values_list("id", "attempts", "created"):
+        this_one = lost.filter(pk=job_id)  # still lost: not renewed or finished since the query
+        if attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            recovered += this_one.update(
+                status=ImportStatus.FAILED, finished_at=timezone.now(), message=_given_up(attempts, created)
+            )
+        elif this_one.update(status=ImportStatus.QUEUED, message="Interrupted; it will start again shortly."):
+            recovered += 1
+            transaction.on_commit(lambda job_id=job_id: _queue(job_id))
+    return recovered
+
+
+def _given_up(attempts: int, created: int) -> str:
+    times = "once" if attempts == 1 else f"{attempts} times"
+    return (
+        f"The import stopped {times} before it finished (the server processing it was lost, as when a "
+        f"file needs more memory than it has), so it will not be tried again. {created} transactions were saved; "
+        "importing the same file again adds only the rest."
+    )
 
 
 def _accounts_resolve(job: ImportJob, found: list[StatementAccount]) -> tuple[dict[str, Account], list]:

@@ -1,11 +1,14 @@
 """/api/v1/imports/: each bank file, re-import, bad rows, limits, progress and the access cast."""
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
+from django.utils import timezone
 
 from finance.models import Account, CreditLiability, MonthlyCategoryTotal, OutboxEvent, Transaction
 from finance.services import account_create, monthly_totals_rebuild
@@ -235,19 +238,38 @@ def test_running_a_finished_job_again_changes_nothing(alice_api, checking, djang
 
 
 def test_a_job_interrupted_midway_resumes_without_doubles(alice, checking, django_capture_on_commit_callbacks):
-    from finance.imports.pipeline import import_job_create, import_job_run
+    from finance.imports.pipeline import import_job_create, import_job_run, import_jobs_recover
     from finance.models import ImportJob
 
     content = (FIXTURES / "uk_bank_bom.csv").read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         import_job_create(user=alice, content=content, filename="uk.csv", account=checking)
     job = ImportJob.objects.create(user=alice, account=checking, format="csv", filename="uk.csv", content=content)
-    ImportJob.objects.filter(pk=job.pk).update(status="running")  # as if the worker died and the task was redelivered
+    # As if its worker saved every row and died: held, with a heartbeat from before the lease.
+    lost_at = timezone.now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS + 1)
+    ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=lost_at)
 
-    import_job_run(job_id=job.pk)
+    import_job_run(job_id=job.pk)  # the task redelivered: the job is held, so it is left alone
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("running", 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_jobs_recover() == 1
 
     job.refresh_from_db()
-    assert (job.status, job.created, job.duplicates) == ("done", 0, 3)
+    assert (job.status, job.created, job.duplicates, job.attempts) == ("done", 0, 3, 2)
+
+
+def test_a_job_whose_worker_is_alive_is_not_recovered(alice, checking, django_capture_on_commit_callbacks):
+    from finance.imports.pipeline import import_jobs_recover
+    from finance.models import ImportJob
+
+    job = ImportJob.objects.create(user=alice, account=checking, format="csv", filename="uk.csv", content=b"")
+    ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_jobs_recover() == 0
+    job.refresh_from_db()
+    assert job.status == "running"
 
 
 def test_a_fitid_repeated_inside_one_file_is_one_transaction(alice_api, django_capture_on_commit_callbacks):
