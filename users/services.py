@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -145,6 +145,18 @@ def consent_set(*, user: User, scope: str, granted: bool, source: str, ip: str |
         if consent_is_granted(user=user, scope=scope) == granted:
             return None
         return _append_consent_event(user=user, scope=scope, granted=granted, source=source, ip=ip)
+
+
+DATA_PROCESSING_OFF = (
+    "Data processing is turned off, so Spendwise records nothing new for you (what you have is kept until "
+    "you erase it). Turn it on again under Settings, Privacy, to add transactions, import or sync."
+)
+
+
+def data_processing_require(*, user: User) -> None:
+    """PermissionDenied (a 403) unless the person consents to data processing: no new ledger data without it."""
+    if not consent_is_granted(user=user, scope=ConsentScope.DATA_PROCESSING):
+        raise PermissionDenied(DATA_PROCESSING_OFF)
 
 
 def login_event_record(

@@ -27,7 +27,8 @@ from alerts.services.notify import notify
 from core.money import money_format
 from core.months import format_month, month_start
 from finance.selectors import budget_status_for_month, last_logged_at_before
-from users.models import User
+from users.models import ConsentScope, User
+from users.selectors import consent_is_granted
 
 
 def _label(slug: str | None) -> str:
@@ -45,6 +46,8 @@ def evaluate_user(
     current = month_start(now, user.timezone)
     if months is not None and current not in months:
         return []  # a back-dated change cannot cross this month's thresholds
+    if not consent_is_granted(user=user, scope=ConsentScope.DATA_PROCESSING):
+        return []  # paused: nothing is claimed, so a crossing is announced once consent is back
     rules = _enabled_rules(user=user)
     if not rules:
         return []

@@ -23,6 +23,8 @@ from alerts.models import (
 from alerts.rules import QuietHours, quiet_hours_end
 from alerts.services.deliveries import DeliveryRetry, delivery_send, delivery_send_claimed
 from core.months import day_bounds
+from users.models import ConsentScope
+from users.selectors import consent_is_granted
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +139,8 @@ def notify(
         or not set(kinds) <= set(ChannelKind.values)
     ):
         raise ValueError(f"notify(): unknown kind {kind!r}, severity {severity!r} or channels {kinds!r}")
+    if kind != NotificationKind.TEST and not consent_is_granted(user=user, scope=ConsentScope.DATA_PROCESSING):
+        return None  # alerts are paused while data processing is off (docs/consent.md)
     if quiet_hours is None:
         quiet_hours = rule_quiet_hours(rule)
     if daily_limit is None and kind not in LIMIT_EXEMPT_KINDS:

@@ -46,6 +46,9 @@ from finance.services import account_create, categorizer_for
 from finance.services.accounts import account_liability_set, accounts_reported_balance_set
 from finance.services.bulk import BATCH_SIZE, TransactionStaging
 from finance.services.validation import currency_clean, money_clean, text_fit, user_account
+from users.models import ConsentScope
+from users.selectors import consent_is_granted
+from users.services import DATA_PROCESSING_OFF, data_processing_require
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ def import_job_create(
 ) -> ImportJob:  # fmt: skip
     """Check the upload, record the job and queue it (on commit) on the `imports` queue.
     With queue=False the job waits for its CSV columns to be chosen (import_job_columns_set)."""
+    data_processing_require(user=user)
     upload_size_check(len(content))
     detected = format_check(chosen=format, detected=detect_format(filename=filename, head=content[:SNIFF_BYTES]))
     if account is not None:
@@ -191,6 +195,8 @@ def csv_layout_for(job: ImportJob) -> CsvLayout:
 
 
 def _run(job: ImportJob) -> None:
+    if not consent_is_granted(user=job.user, scope=ConsentScope.DATA_PROCESSING):  # revoked while it was queued
+        raise ImportFileError(DATA_PROCESSING_OFF)
     with _source(job) as stream:
         accounts, rows = _parse(job, stream)
         account_map, new_accounts = _accounts_resolve(job, accounts)

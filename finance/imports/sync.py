@@ -12,7 +12,7 @@ from finance.models import Account, AccountKind, Transaction, TransactionSource
 from finance.services import account_create, transaction_record
 from users.models import User
 from users.selectors import consent_history
-from users.services import consent_set
+from users.services import consent_set, data_processing_require
 
 SYNC_SOURCES = ("card", "qris", "ewallet", "bank")
 CONSENT_SCOPE = "external_sync"
@@ -26,6 +26,7 @@ def sync_consent_check(*, user, consent_given: bool, ip: str | None = None) -> N
     An explicit revoke (the latest external_sync event says no) wins over consent_given in a push:
     the person has to grant it again in their settings.
     """
+    data_processing_require(user=user)
     if not consent_given:
         raise PermissionDenied("The person has not consented to external sync (consent_given is false).")
     latest = consent_history(user=user).filter(scope=CONSENT_SCOPE).first()

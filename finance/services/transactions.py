@@ -38,6 +38,7 @@ from finance.services.validation import (
     user_account,
     user_category,
 )
+from users.services import data_processing_require
 
 EDITABLE_FIELDS = (
     "account", "to_account", "kind", "amount", "currency", "occurred_at", "merchant", "description", "location",
@@ -193,7 +194,8 @@ def transaction_record(
     location: str = "",
 ) -> Transaction:
     """Record one transaction; with no account it goes on the user's default account, with no category it is
-    categorised automatically."""
+    categorised automatically. Nothing new is recorded without data processing consent (PermissionDenied)."""
+    data_processing_require(user=user)
     values = {
         "account": account, "to_account": to_account, "kind": kind, "amount": amount, "currency": currency,
         "occurred_at": occurred_at, "merchant": merchant, "description": description, "location": location,
