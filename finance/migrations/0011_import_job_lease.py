@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0009_import_formats_mappings_revert'),
+        ('finance', '0010_categorizer_model_and_shared'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
