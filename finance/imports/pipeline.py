@@ -43,7 +43,7 @@ from finance.models import (
     TransactionSource,
 )  # fmt: skip
 from finance.services import account_create, categorizer_for
-from finance.services.accounts import account_liability_set, accounts_reported_balance_set
+from finance.services.accounts import account_default_create, account_liability_set, accounts_reported_balance_set
 from finance.services.bulk import BATCH_SIZE, TransactionStaging
 from finance.services.validation import currency_clean, money_clean, text_fit, user_account
 from users.models import ConsentScope
@@ -294,8 +294,8 @@ def _accounts_resolve(job: ImportJob, found: list[StatementAccount]) -> tuple[di
 
 
 def _default_account(user) -> Account:
-    account = Account.objects.filter(user=user).order_by("id").first()
-    return account or account_create(user=user, name="Imported transactions")
+    """Rows of a file that names no account go to the person's default account, as a transaction does."""
+    return account_default_create(user=user)
 
 
 def _account_create(user, entry: StatementAccount) -> Account:
