@@ -1,12 +1,9 @@
 """Forms of the alerts pages; the rules themselves are checked once, in alerts.services."""
 
-import re
-
 from django import forms
 
-from alerts.models import ChannelKind, NotificationKind
-
-THRESHOLD_ITEM = re.compile(r"^\s*(\d+)\s*%?\s*:\s*([a-z]+)\s*$")
+from alerts.models import ChannelKind, NotificationKind, Severity, default_thresholds
+from users.forms import TIMEZONE_CHOICES
 
 
 class DescribedForm(forms.Form):
@@ -30,32 +27,22 @@ class DescribedForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class ThresholdsField(forms.CharField):
-    """'80:info, 95:warning, 100:danger' <-> [{percent, severity}]."""
+class ThresholdForm(forms.Form):
+    """One row of a rule's thresholds; a row left without a percent is ignored."""
 
-    def to_python(self, value):
-        text = super().to_python(value)
-        thresholds = []
-        for item in filter(None, (part.strip() for part in text.split(","))):
-            match = THRESHOLD_ITEM.match(item)
-            if not match:
-                raise forms.ValidationError(f"'{item}' is not percent:severity, e.g. 80:info.")
-            thresholds.append({"percent": int(match[1]), "severity": match[2]})
-        return thresholds
+    percent = forms.IntegerField(required=False, min_value=1, max_value=1000, label="Percent of the budget")
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.WARNING, label="Severity")
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(f"{t['percent']}:{t['severity']}" for t in value)
-        return value
+
+# One empty row more than the rule has, so a threshold can be added without JavaScript.
+ThresholdFormSet = forms.formset_factory(ThresholdForm, extra=1, can_delete=True)
 
 
 class AlertRuleForm(DescribedForm):
+    """The rule's fields, and its thresholds as rows (`threshold_rows`, a formset with prefix "thresholds")."""
+
     name = forms.CharField(max_length=100, required=False)
     category = forms.ChoiceField(required=False, help_text="Leave on “All budgets” to watch every budget.")
-    thresholds = ThresholdsField(
-        initial="80:info, 95:warning, 100:danger, 150:critical",
-        help_text="Percent of the budget and severity (info, warning, danger, critical), comma separated, ascending.",
-    )
     channels = forms.MultipleChoiceField(
         choices=ChannelKind.choices, widget=forms.CheckboxSelectMultiple, initial=["in_app"]
     )
@@ -63,7 +50,7 @@ class AlertRuleForm(DescribedForm):
         required=False, input_formats=["%H:%M"], initial="20:00", help_text="HH:MM; empty for none."
     )
     quiet_hours_end = forms.TimeField(required=False, input_formats=["%H:%M"], initial="08:00")
-    timezone = forms.CharField(max_length=64, help_text="An IANA time zone such as Europe/Berlin.")
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label="Time zone", help_text="Quiet hours are in it.")
     daily_limit = forms.IntegerField(
         min_value=0, initial=3, help_text="Most alerts a day outside the app; the rest go into a daily digest."
     )
@@ -72,15 +59,32 @@ class AlertRuleForm(DescribedForm):
     )
     enabled = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args, categories=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, categories=(), **kwargs):
+        super().__init__(data, *args, **kwargs)
         self.fields["category"].choices = [("", "All budgets"), *((c.slug, c.name) for c in categories)]
         for name in ("quiet_hours_start", "quiet_hours_end"):
             self.fields[name].widget.format = "%H:%M"
+        # Bound rows are read as posted: compared with an initial row, an unchanged one would be skipped.
+        initial = None if self.is_bound else self.initial.get("thresholds", default_thresholds())
+        self.threshold_rows = ThresholdFormSet(data, prefix="thresholds", initial=initial)
+
+    def is_valid(self) -> bool:
+        rows_valid = self.threshold_rows.is_valid()
+        return super().is_valid() and rows_valid
+
+    def thresholds(self) -> list[dict]:
+        """The rows kept (a percent given, not marked for removal), lowest percent first."""
+        kept = [
+            {"percent": row["percent"], "severity": row["severity"]}
+            for row in (form.cleaned_data for form in self.threshold_rows.forms)
+            if row.get("percent") is not None and not row.get("DELETE")
+        ]
+        return sorted(kept, key=lambda threshold: threshold["percent"])
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)
         data["category"] = data["category"] or None
+        data["thresholds"] = self.thresholds()
         return data
 
 

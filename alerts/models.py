@@ -28,7 +28,7 @@ class ChannelKind(models.TextChoices):
     IN_APP = "in_app", "In-app"
     EMAIL = "email", "Email"
     SMS = "sms", "SMS"
-    PUSH = "push", "Web Push"
+    PUSH = "push", "Browser push"
     WEBHOOK = "webhook", "Webhook"
 
 
@@ -45,11 +45,11 @@ class NotificationKind(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    DEFERRED = "deferred"
-    SUPPRESSED = "suppressed"
+    PENDING = "pending", "On its way"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    DEFERRED = "deferred", "Held for quiet hours"
+    SUPPRESSED = "suppressed", "Not sent (daily limit)"
 
 
 def default_thresholds() -> list[dict]:

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from alerts import selectors, services
 from alerts.forms import AlertRuleForm, ChannelForm, NotificationFilterForm, VerifyForm
 from alerts.transports.push import DISABLED_MESSAGE, push_enabled
+from core.display import count_noun
+from finance.forms import show_service_errors
 from finance.selectors import categories_for_user
 
 
@@ -24,7 +26,7 @@ def _save_rule(request, form, rule=None):
         else:
             services.alert_rule_update(user=request.user, rule=rule, **form.changes())
     except ValidationError as exc:
-        form.add_error(None, exc)
+        show_service_errors(form, exc)
         return False
     return True
 
@@ -94,7 +96,7 @@ def notification_read(request, pk: int):
 @require_POST
 def notifications_read_all(request):
     count = services.notifications_mark_all_read(user=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(request, f"Marked {count_noun(count, 'notification')} as read.")
     return redirect("alerts:notifications")
 
 

@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alerts.context_processors.unread_notifications",
             ],
+            # People's words (enum labels, plurals, changes) in every template, the admin's included.
+            "builtins": ["core.templatetags.wording"],
         },
     },
 ]

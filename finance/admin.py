@@ -3,6 +3,7 @@ finance.services so the aggregate, balances, undo stack and outbox stay right.""
 
 from django.contrib import admin, messages
 
+from core.display import count_noun
 from finance import services
 from finance.models import (
     Account,
@@ -65,7 +66,7 @@ class TagAdmin(ReadOnlyAdmin):
 def delete_through_ledger(modeladmin, request, queryset):
     for txn in queryset.select_related("user"):
         services.transaction_delete(user=txn.user, transaction=txn)
-    modeladmin.message_user(request, f"{queryset.count()} transactions deleted.", messages.SUCCESS)
+    modeladmin.message_user(request, f"{count_noun(queryset.count(), 'transaction')} deleted.", messages.SUCCESS)
 
 
 @admin.register(Transaction)

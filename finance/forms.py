@@ -5,7 +5,7 @@ are shown on the form with `show_service_errors`.
 """
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 
 from core.currencies import CURRENCY_CHOICES
 from core.months import format_month, parse_month, supported_day
@@ -19,7 +19,6 @@ from finance.models import (
 from finance.selectors import (
     accounts_for_new_transactions,
     categories_for_user,
-    category_for_slug,
     transactions_for_user,
 )
 
@@ -58,7 +57,14 @@ class TransactionFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=200, label="Search", help_text="Merchant or description")
     month = forms.CharField(required=False, label="Month", widget=MonthInput, help_text="YYYY-MM")
-    category = forms.CharField(required=False, max_length=50)
+    # A list of the person's categories by name on the page; the API passes the slug, as the value.
+    category = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="Any category",
+        error_messages={"invalid_choice": "No category '%(value)s'."},
+    )
     kind = forms.ChoiceField(required=False, choices=[("", "Any")] + TransactionKind.choices)
     tag = forms.CharField(required=False, max_length=40)
     min_amount = forms.DecimalField(required=False, **MONEY, min_value=0, label="Min amount")
@@ -67,6 +73,7 @@ class TransactionFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["category"].queryset = categories_for_user(user=user)
         # "from" is a Python keyword, so these two are added by name.
         self.fields["from"] = forms.DateField(
             required=False, label="From", widget=forms.DateInput({"type": "date"}), validators=[_supported_day]
@@ -77,15 +84,6 @@ class TransactionFilterForm(forms.Form):
 
     def clean_month(self):
         return _clean_month(self.cleaned_data["month"])
-
-    def clean_category(self):
-        slug = self.cleaned_data["category"]
-        if not slug:
-            return None
-        try:
-            return category_for_slug(user=self.user, slug=slug)
-        except ObjectDoesNotExist:
-            raise ValidationError(f"No category '{slug}'.", code="unknown")
 
     def transactions(self):
         """The user's transactions narrowed by the cleaned filters; call after is_valid()."""

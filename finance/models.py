@@ -82,6 +82,9 @@ class CreditLiability(models.Model):
     next_payment_due = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name_plural = "credit liabilities"
+
 
 class Category(models.Model):
     """A spending category. System categories have no user and exist from the first migration."""
@@ -130,17 +133,17 @@ class TransactionKind(models.TextChoices):
 
 
 class CategorySource(models.TextChoices):
-    MANUAL = "manual"
-    RULE = "rule"
-    MODEL = "model"
-    DEFAULT = "default"
+    MANUAL = "manual", "Chosen by you"
+    RULE = "rule", "Chosen by one of your rules"
+    MODEL = "model", "Learned from your choices"
+    DEFAULT = "default", "Spendwise's first guess"
 
 
 class TransactionSource(models.TextChoices):
-    MANUAL = "manual"
-    IMPORT = "import"
-    SYNC = "sync"
-    INGEST = "ingest"
+    MANUAL = "manual", "Added by hand"
+    IMPORT = "import", "Imported from a file"
+    SYNC = "sync", "Sent by your bank or card"
+    INGEST = "ingest", "Loaded from a data set"
 
 
 class ActiveTransactionManager(models.Manager):
@@ -168,6 +171,10 @@ class Transaction(models.Model):
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, validators=[validate_currency])
     occurred_at = models.DateTimeField(default=timezone.now)
+    # A bank file often gives only the day: the row is stored at local midnight and shown by its date.
+    date_only = models.BooleanField(
+        default=False, db_default=False, help_text="Only the day is known (the bank file gave no time)."
+    )
     merchant = models.CharField(max_length=200, blank=True)
     description = models.CharField(max_length=500, blank=True)
     location = models.CharField(max_length=200, blank=True)
@@ -302,10 +309,10 @@ class RuleField(models.TextChoices):
 
 
 class RuleOperator(models.TextChoices):
-    CONTAINS = "contains"
-    EQUALS = "equals"
-    STARTS_WITH = "starts_with"
-    REGEX = "regex"
+    CONTAINS = "contains", "Contains"
+    EQUALS = "equals", "Equals"
+    STARTS_WITH = "starts_with", "Starts with"
+    REGEX = "regex", "Matches the pattern"
 
 
 class CategorizationRule(models.Model):
@@ -374,6 +381,7 @@ class UndoEntry(models.Model):
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "undo entries"
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["user", "-id"], condition=Q(undone_at__isnull=True), name="undo_open_per_user"),
@@ -412,6 +420,7 @@ class OutboxHandled(models.Model):
     handled_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "handled outbox event"
         constraints = [models.UniqueConstraint(fields=["event", "handler"], name="outbox_handled_once")]
 
 

@@ -54,6 +54,11 @@ def categories_for_user(*, user) -> QuerySet[Category]:
     return Category.objects.filter(Q(user__isnull=True) | Q(user=user)).order_by("name", "id")
 
 
+def category_names_for_user(*, user) -> dict[str, str]:
+    """{slug: name} of every category the user can use: what pages show instead of a slug."""
+    return dict(categories_for_user(user=user).values_list("slug", "name"))
+
+
 def accounts_for_user(*, user) -> QuerySet[Account]:
     return Account.objects.filter(user=user)
 

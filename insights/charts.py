@@ -40,7 +40,7 @@ def box_plot(comparisons: list[dict], benchmarks: dict[str, dict]) -> dict:
 
         y = PAD + index * row_height
         rows.append({
-            "category": comparison["category"], "y": y, "mid": y + 12, "label_y": y + 16, "bottom": y + 24,
+            "category": comparison["category"], "name": comparison.get("name", comparison["category"]), "y": y, "mid": y + 12, "label_y": y + 16, "bottom": y + 24,
             "box_width": round(x(values["p75"]) - x(values["p25"]), 1),
             **{k: x(v) for k, v in values.items()}, "you": x(amount), "amount": comparison["amount"],
             "rank": comparison["percentile_rank"], "outlier": comparison["outlier"], "p50_amount": bench["p50"],

@@ -4,14 +4,14 @@ from django.db import models
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    OVERRIDDEN = "overridden"
-    WITHDRAWN = "withdrawn"
+    PENDING_REVIEW = "pending_review", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    OVERRIDDEN = "overridden", "Rewritten and approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class UserStatus(models.TextChoices):
-    NEW = "new"
-    ACCEPTED = "accepted"
-    DISMISSED = "dismissed"
+    NEW = "new", "New"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"

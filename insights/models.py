@@ -60,8 +60,8 @@ class Profile(models.Model):
 
 class Anomaly(models.Model):
     class Kind(models.TextChoices):
-        UNUSUAL_AMOUNT = "unusual_amount"
-        NEW_MERCHANT = "new_merchant"
+        UNUSUAL_AMOUNT = "unusual_amount", "Unusual amount"
+        NEW_MERCHANT = "new_merchant", "New merchant"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     transaction = models.ForeignKey("finance.Transaction", on_delete=models.CASCADE, related_name="+")
@@ -72,6 +72,7 @@ class Anomaly(models.Model):
     detected_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "anomalies"
         ordering = ["-score"]
         constraints = [models.UniqueConstraint(fields=["transaction", "kind"], name="anomaly_once_per_kind")]
         indexes = [models.Index(fields=["user", "month"], name="anomaly_user_month")]
@@ -97,19 +98,19 @@ class Product(models.Model):
 
 
 class RecommendationKind(models.TextChoices):
-    MERCHANT_CONSOLIDATION = "merchant_consolidation"
-    SPENDING_TREND = "spending_trend"
-    VOLATILITY = "volatility"
-    SUBSCRIPTION_AUDIT = "subscription_audit"
-    BUDGET_ADJUSTMENT = "budget_adjustment"
-    EDUCATION = "education"
-    PRODUCT_OFFER = "product_offer"
+    MERCHANT_CONSOLIDATION = "merchant_consolidation", "Fewer merchants"
+    SPENDING_TREND = "spending_trend", "Spending trend"
+    VOLATILITY = "volatility", "Uneven spending"
+    SUBSCRIPTION_AUDIT = "subscription_audit", "Subscription check"
+    BUDGET_ADJUSTMENT = "budget_adjustment", "Budget change"
+    EDUCATION = "education", "Tip"
+    PRODUCT_OFFER = "product_offer", "Product offer"
 
 
 class Difficulty(models.TextChoices):
-    EASY = "easy"
-    MODERATE = "moderate"
-    HARD = "hard"
+    EASY = "easy", "Easy"
+    MODERATE = "moderate", "Some effort"
+    HARD = "hard", "Hard"
 
 
 VISIBLE_STATUSES = (ReviewStatus.APPROVED, ReviewStatus.OVERRIDDEN)

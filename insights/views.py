@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from finance.selectors import category_names_for_user
 from insights.charts import box_plot, spending_curve
 from insights.forms import DismissForm
 from insights.selectors.consent import BENCHMARKING, user_consents
@@ -22,7 +23,12 @@ from insights.wording import signal_sentences
 PEER_CATEGORIES = 4
 
 
-def _peers(user, summary: dict) -> dict | None:
+def _named(lines: list[dict], names: dict[str, str]) -> list[dict]:
+    """The lines with each category's name as the person named it (the API keeps the slug)."""
+    return [{**line, "name": names.get(line["category"], line["category"])} for line in lines]
+
+
+def _peers(user, summary: dict, names: dict[str, str]) -> dict | None:
     comparisons, benchmarks = [], {}
     month_day = date.fromisoformat(summary["start"])
     for line in summary["by_category"][:PEER_CATEGORIES]:
@@ -31,7 +37,7 @@ def _peers(user, summary: dict) -> dict | None:
             comparisons.append(comparison_for(user=user, category=line["category"], month=month_day))
         except NotPublishedError:
             continue
-    return box_plot(comparisons, benchmarks) if comparisons else None
+    return box_plot(_named(comparisons, names), benchmarks) if comparisons else None
 
 
 @login_required
@@ -42,15 +48,17 @@ def insights_page(request):
     summary = summary_for(user=user, period="month")
     days_elapsed = len(summary["daily"]) - summary["burn_rate"]["days_left"]
     profile = profile_json(profile_fresh(user=user, window=30))
+    names = category_names_for_user(user=user)
     context = {
         "summary": summary,
+        "by_category": _named(summary["by_category"], names),
         "curve": spending_curve(summary["daily"], summary["burn_rate"], days_elapsed=days_elapsed),
         "score": score_for(user=user),
         "profile": profile,
         "sentences": signal_sentences(profile, user.currency),
         "benchmarking": user_consents(user=user, scopes=(BENCHMARKING,)),
     }
-    context["peers"] = _peers(user, summary) if context["benchmarking"] else None
+    context["peers"] = _peers(user, summary, names) if context["benchmarking"] else None
     return render(request, "insights/insights.html", context)
 
 

@@ -1,5 +1,6 @@
 """Signals and persona in plain words, for the insights page."""
 
+from core.display import count_noun
 from core.money import money_format
 
 
@@ -10,7 +11,7 @@ def signal_sentences(profile: dict, currency: str) -> list[str]:
     if subscriptions["count"]:
         names = ", ".join(r["merchant"] for r in subscriptions["recurring_merchants"])
         sentences.append(
-            f"You have {subscriptions['count']} recurring payments ({names}), about "
+            f"You have {count_noun(subscriptions['count'], 'recurring payment')} ({names}), about "
             f"{money_format(subscriptions['monthly_recurring_spend'], currency)} a month."
         )
     else:

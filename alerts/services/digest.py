@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from alerts.models import Delivery, DeliveryStatus, Notification
 from alerts.services.notify import notify
+from core.display import count_noun
 from core.money import CENT, money_format
 from core.months import format_month, month_start, previous_month
 from finance.selectors import budget_status_for_month, monthly_spending
@@ -38,7 +39,7 @@ def digest_send(*, user, now: datetime | None = None) -> Notification | None:
     count = len(items)
     digest = notify(
         user=user, kind="digest", severity="info", channels=["email"],
-        title=f"{count} alert{'s' if count != 1 else ''} held back by your daily limit",
+        title=f"{count_noun(count, 'alert')} held back by your daily limit",
         body="\n".join(f"- {item['title']}" for item in items), data={"items": items},
         dedup_key=f"digest:{_local(now, user).date().isoformat()}",
     )  # fmt: skip

@@ -5,16 +5,32 @@ from django.core import mail
 from alerts import services
 from alerts.models import AlertRule, NotificationChannel
 
+
+def threshold_rows(*rows, removed=()) -> dict:
+    """The thresholds formset as the page posts it: (percent, severity) rows, some ticked Remove."""
+    data = {"thresholds-TOTAL_FORMS": str(len(rows)), "thresholds-INITIAL_FORMS": "0"}
+    for index, (percent, severity) in enumerate(rows):
+        data |= {f"thresholds-{index}-percent": str(percent), f"thresholds-{index}-severity": severity}
+        if index in removed:
+            data[f"thresholds-{index}-DELETE"] = "on"
+    return data
+
+
 RULE_FORM = {
-    "name": "Groceries watch", "category": "groceries", "thresholds": "50:info, 100:danger", "channels": ["in_app", "email"],
+    "name": "Groceries watch", "category": "groceries", "channels": ["in_app", "email"],
     "quiet_hours_start": "21:00", "quiet_hours_end": "07:30", "timezone": "Europe/Berlin", "daily_limit": "2",
-    "cooldown_minutes": "30", "enabled": "on",
+    "cooldown_minutes": "30", "enabled": "on", **threshold_rows((50, "info"), (100, "danger"), ("", "warning")),
 }  # fmt: skip
 
 
 def test_add_a_rule_on_the_page(alice, alice_client):
     page = alice_client.get("/alerts/rules/add/")
-    assert page.status_code == 200 and b'<label for="id_thresholds">' in page.content
+    html = page.content.decode()
+    assert page.status_code == 200 and "<legend>Thresholds</legend>" in html
+    # The defaults as four rows, one empty row to add a fifth without JavaScript, the zone from a list.
+    assert 'name="thresholds-3-percent" id="id_thresholds-3-percent" value="150"' in html
+    assert 'name="thresholds-4-percent" id="id_thresholds-4-percent" value=""' in html
+    assert '<select name="timezone"' in html and '<option value="Asia/Tokyo">Asia/Tokyo</option>' in html
     response = alice_client.post("/alerts/rules/add/", RULE_FORM, follow=True)
     assert response.redirect_chain[-1][0] == "/alerts/rules/"
     assert "Groceries watch" in response.content.decode() and "50% info" in response.content.decode()
@@ -25,13 +41,20 @@ def test_add_a_rule_on_the_page(alice, alice_client):
 
 def test_bad_rule_shows_errors_linked_to_their_fields(alice_client):
     response = alice_client.post(
-        "/alerts/rules/add/", RULE_FORM | {"thresholds": "100:danger, 80:info", "timezone": "Mars/Olympus"}
+        "/alerts/rules/add/", RULE_FORM | threshold_rows((80, "info"), (80, "danger")) | {"timezone": "Mars/Olympus"}
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Thresholds must be in ascending order" in html
-    assert 'aria-describedby="id_thresholds_helptext id_thresholds_errors"' in html
-    assert "is not an IANA time zone" in html and 'id="id_timezone_errors"' in html
+    assert "Mars/Olympus is not one of the available choices" in html and 'id="id_timezone_errors"' in html
+    twice = alice_client.post("/alerts/rules/add/", RULE_FORM | threshold_rows((80, "info"), (80, "danger")))
+    assert "each percent once" in twice.content.decode()
+    too_high = alice_client.post("/alerts/rules/add/", RULE_FORM | threshold_rows((5000, "info")))
+    assert (
+        'aria-invalid="true"' in too_high.content.decode() and "less than or equal to 1000" in too_high.content.decode()
+    )
+    none_left = alice_client.post("/alerts/rules/add/", RULE_FORM | threshold_rows((80, "info"), removed=(0,)))
+    assert "Give at least one threshold." in none_left.content.decode()
+    assert not AlertRule.objects.exists()
     bad_time = alice_client.post("/alerts/rules/add/", RULE_FORM | {"quiet_hours_start": "25:99"})
     assert 'id="id_quiet_hours_start_errors"' in bad_time.content.decode()
 
@@ -39,10 +62,13 @@ def test_bad_rule_shows_errors_linked_to_their_fields(alice_client):
 def test_edit_and_disable_a_rule(alice, alice_client):
     rule = services.alert_rule_create(user=alice, name="Old")
     page = alice_client.get(f"/alerts/rules/{rule.id}/")
-    assert 'value="80:info, 95:warning, 100:danger, 150:critical"' in page.content.decode()
-    alice_client.post(f"/alerts/rules/{rule.id}/", RULE_FORM | {"name": "New"})
+    assert 'name="thresholds-1-percent" id="id_thresholds-1-percent" value="95"' in page.content.decode()
+    # Rows come back in any order and one is removed: saved lowest first, without it.
+    rows = threshold_rows((120, "critical"), (60, "info"), (90, "warning"), removed=(2,))
+    alice_client.post(f"/alerts/rules/{rule.id}/", RULE_FORM | rows | {"name": "New"})
     rule.refresh_from_db()
     assert rule.name == "New"
+    assert rule.thresholds == [{"percent": 60, "severity": "info"}, {"percent": 120, "severity": "critical"}]
     response = alice_client.post(f"/alerts/rules/{rule.id}/disable/", follow=True)
     assert "is disabled; its history is kept" in response.content.decode()
     rule.refresh_from_db()

@@ -355,8 +355,9 @@ class RowChecker:
             text = f"{account_id}|{when}|{sign}{amount}|{description}|{merchant}"
             fingerprint = "csv:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
             external_id = fingerprint + ":1"
+        date_only = not isinstance(row.occurred_at, datetime)
         return (row.row, account_id, when, amount, row.kind, currency, merchant, description, *category,
-                external_id, fingerprint, tag)  # fmt: skip
+                external_id, fingerprint, tag, date_only)  # fmt: skip
 
     def _named_category(self, name: str, guessed: tuple) -> tuple[tuple, str | None]:
         """The user's (or a system) category the file names ("Food:Groceries" matches Groceries, then Food),

@@ -10,7 +10,7 @@ from finance.pages import charts
 from finance.selectors import (
     BudgetStatus,
     budget_status_for_month,
-    categories_for_user,
+    category_names_for_user,
     daily_spending,
     local_today,
     monthly_spending,
@@ -37,12 +37,8 @@ class BudgetRow:
         return -self.status.remaining
 
 
-def _category_names(user) -> dict[str, str]:
-    return dict(categories_for_user(user=user).values_list("slug", "name"))
-
-
 def budget_rows(*, user, month: date) -> list[BudgetRow]:
-    names = _category_names(user)
+    names = category_names_for_user(user=user)
     return [
         BudgetRow(
             label=names.get(status.category, status.category) if status.category else "All spending", status=status
@@ -62,7 +58,7 @@ def dashboard_context(*, user) -> dict:
     today = local_today(user=user)
     month, length = today.replace(day=1), days_in_month(today)
     rows = budget_rows(user=user, month=month)
-    names = _category_names(user)
+    names = category_names_for_user(user=user)
     by_category = [(names.get(slug, slug), spent) for slug, spent in monthly_spending(user=user, month=month).items()]
     daily = _month_so_far(user=user, today=today)
     projection = spending_projection(user=user, month=month, today=today)

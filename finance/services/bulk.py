@@ -30,11 +30,11 @@ EVENT_IDS_LIMIT = 1000
 # What a staged row holds, in order (text, numbers or None; moments as ISO 8601 text).
 STAGED = (
     "row_no", "account_id", "occurred_at", "amount", "kind", "currency", "merchant", "description",
-    "category_id", "category_source", "category_confidence", "external_id", "fingerprint", "tag",
+    "category_id", "category_source", "category_confidence", "external_id", "fingerprint", "tag", "date_only",
 )  # fmt: skip
 INSERTED = (
     "account_id", "kind", "amount", "currency", "occurred_at", "merchant", "description",
-    "category_id", "category_source", "category_confidence", "external_id",
+    "category_id", "category_source", "category_confidence", "external_id", "date_only",
 )  # fmt: skip
 
 
@@ -61,7 +61,7 @@ class TransactionStaging:
         money = "numeric(14,2)" if self.postgres else "text"  # SQLite keeps money exact only as text
         types = (
             "bigint", "bigint", "timestamp with time zone", money, "varchar(10)", "varchar(3)", "text",
-            "text", "bigint", "varchar(10)", "double precision", "text", "text", "text",
+            "text", "bigint", "varchar(10)", "double precision", "text", "text", "text", "boolean",
         )  # fmt: skip
         columns = ", ".join(f"{name} {kind}" for name, kind in zip(STAGED, types, strict=True))
         with connection.cursor() as cursor:

@@ -65,3 +65,24 @@ def test_too_large_file_is_reported_on_the_form(alice_client, settings):
     answer = alice_client.post("/imports/", {"file": SimpleUploadedFile("a.csv", b"Date,Amount\n2025-01-01,-1\n")})
     assert answer.status_code == 200 and "larger than" in answer.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_rows_a_bank_file_gives_by_day_are_shown_without_a_time(
+    alice, alice_client, django_capture_on_commit_callbacks
+):
+    account = account_create(user=alice, name="Checking")
+    data = (FIXTURES / "us_bank_debit_credit.csv").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post("/imports/", {"file": SimpleUploadedFile("us.csv", data), "account": account.pk})
+    assert Transaction.objects.filter(account=account).exists()
+    assert not Transaction.objects.filter(account=account, date_only=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(
+            "/transactions/",
+            {"kind": "expense", "amount": "4.20", "account": account.pk, "occurred_at": "2025-01-20T08:15",
+             "merchant": "Corner cafe"},
+        )  # fmt: skip
+    page = alice_client.get("/transactions/?month=2025-01").content.decode()
+    assert '<time datetime="2025-01-20">20 Jan 2025</time>' in page
+    assert "20 Jan 2025, 08:15" in page  # a time the person gave is still shown
+    assert "00:00" not in page

@@ -32,7 +32,10 @@ def test_insights_page_shows_breakdown_score_persona_and_peers(
     benchmarks_compute()
     page = alice_client.get("/insights/").content.decode()
     assert "Your score:" in page
-    assert "groceries" in page and "43.00" in page  # the bulk row too: the page reads the ledger
+    # Categories by the name people gave them, in the table and the peers' chart and sentences.
+    assert "<td>Groceries</td>" in page and ">Groceries</text>" in page and "<li>Groceries: you spent" in page
+    assert ">groceries" not in page
+    assert "43.00" in page  # the bulk row too: the page reads the ledger
     assert "Your profile: General" in page
     assert "Projected month-end: <strong>" in page
     assert 'class="box"' in page and "more than" in page
@@ -80,4 +83,4 @@ def test_dismiss_with_feedback_from_the_page(alice, alice_client, bob_client, st
     assert "Dismissed" in response.content.decode()
     shown.refresh_from_db()
     assert (shown.user_status, shown.feedback) == ("dismissed", "Not now")
-    assert "You dismissed this." in alice_client.get("/recommendations/").content.decode()
+    assert "You dismissed this suggestion." in alice_client.get("/recommendations/").content.decode()

@@ -115,5 +115,9 @@ def test_operator_dashboard_page(operator, pending):
     response = page_client_for(operator).get("/admin/operators/dashboard/")
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Persona distribution" in content
-    assert "1 pending" in content
+    assert "People by profile" in content
+    assert "1 waiting for review" in content
+    # Statuses and consent scopes in people's words, never the stored values.
+    assert '<th scope="row">Waiting for review</th>' in content and "Peer benchmarking" in content
+    assert "pending_review" not in content.replace("status__exact=pending_review", "")
+    assert "data_processing" not in content
