@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: the API docs work offline
     "django_celery_beat",
     "channels",
     "csp",
@@ -295,6 +296,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per shared choice set; the schema's warnings fail `check --deploy`.
     "ENUM_NAME_OVERRIDES": {"ChannelKindEnum": "alerts.models.ChannelKind"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Operations grouped by resource, every error answer described (core/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.schema_finish"],
 }
 
 # Password guessing (users/lockouts.py): failures per account and per address, each locked out alone.
