@@ -1,6 +1,8 @@
 """Subscribers: every ledger change (page, API, import, sync, undo) reaches the alerts (outbox),
 and every revoked sign-in closes its open notification sockets (users.signals.access_revoked)."""
 
+import logging
+
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -8,10 +10,12 @@ from alerts import realtime
 from alerts.services import webhook_events_fan_out
 from alerts.services.evaluation import evaluate_user
 from alerts.turns import evaluation_turn
-from core.months import month_start, parse_month
+from core.months import format_month, month_start, parse_month
 from finance.outbox import outbox_pending_after, register
 from finance.selectors import categories_watched_by_budgets
 from users.signals import access_revoked
+
+logger = logging.getLogger(__name__)
 
 
 def _months(event, *, timezone_name: str) -> list:
@@ -47,6 +51,17 @@ def evaluate_budgets(event) -> None:
     ):
         return
     evaluate_user(user=user, months=_months(event, timezone_name=user.timezone), caused_at=event.created_at)
+
+
+@register("transaction.changed", "budget.updated", queue="alerts")
+def push_ledger_changed(event) -> None:
+    """Tells the person's open pages to show the new figures; registered after the evaluation, so a
+    page that refreshes on it also shows the alert's effect. A lost push only delays a refresh."""
+    months = [format_month(month) for month in _months(event, timezone_name=event.user.timezone)]
+    try:
+        realtime.send_event(user_id=event.user_id, event={"type": "ledger_changed", "months": months})
+    except Exception:  # the channel layer down or slow: the figures are right on the next load
+        logger.warning("Could not push ledger_changed to user %s", event.user_id, exc_info=True)
 
 
 @register("transaction.changed", "budget.updated", queue="alerts")

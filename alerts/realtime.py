@@ -21,6 +21,8 @@ from channels_redis.core import RedisChannelLayer
 EVENT_TYPES: dict[str, frozenset[str]] = {
     "notification": frozenset({"notification"}),
     "unread_count": frozenset({"count"}),
+    # The ledger or a budget changed (any path): open pages showing figures fetch them again.
+    "ledger_changed": frozenset({"months"}),
 }
 
 # The channel-layer message types; the consumer's handlers are named after them (dots -> underscores).

@@ -1,29 +1,7 @@
-"""Geometry of the insights page's server-drawn SVG charts (the templates draw them)."""
-
-from decimal import Decimal
+"""Geometry of the insights page's peer comparison chart (the template draws it); the spending
+curve is the dashboard's (finance.charts)."""
 
 WIDTH, HEIGHT, PAD = 600, 180, 24
-
-
-def spending_curve(daily: list[dict], burn_rate: dict, *, days_elapsed: int) -> dict:
-    """Cumulative spending so far (a solid line) and the projection to the period's end (dashed)."""
-    days = len(daily) or 1
-    running, points = Decimal("0"), []
-    for entry in daily[:days_elapsed]:
-        running += Decimal(entry["spent"])
-        points.append(running)
-    projected = max(Decimal(burn_rate["projected_total"]), running)
-    top = float(projected) or 1.0
-
-    def xy(day_index: int, value: Decimal) -> str:
-        x = PAD + (WIDTH - 2 * PAD) * day_index / days
-        y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * float(value) / top
-        return f"{x:.1f},{y:.1f}"
-
-    actual = [xy(0, Decimal(0))] + [xy(i + 1, value) for i, value in enumerate(points)]
-    projection = [actual[-1], xy(days, projected)] if days_elapsed < days else []
-    return {"width": WIDTH, "height": HEIGHT, "actual": " ".join(actual), "projection": " ".join(projection),
-            "spent": running, "projected": projected, "baseline": HEIGHT - PAD, "left": PAD, "right": WIDTH - PAD}  # fmt: skip
 
 
 def box_plot(comparisons: list[dict], benchmarks: dict[str, dict]) -> dict:

@@ -1,6 +1,7 @@
 """The insights and recommendations pages. Thin: the same selectors and services as the API."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from finance.charts import cumulative_line_chart
 from finance.selectors import category_names_for_user
-from insights.charts import box_plot, spending_curve
+from insights.charts import box_plot
 from insights.forms import DismissForm
 from insights.selectors.consent import BENCHMARKING, user_consents
 from insights.selectors.peers import NotPublishedError, benchmark_for, comparison_for
@@ -21,6 +23,16 @@ from insights.services import profile_fresh, recommendation_accept, recommendati
 from insights.wording import signal_sentences
 
 PEER_CATEGORIES = 4
+
+
+def _spending_curve(summary: dict, *, days_elapsed: int):
+    """The month's running total on the dashboard's chart, from the summary's own figures."""
+    so_far = [(date.fromisoformat(day["date"]), Decimal(day["spent"])) for day in summary["daily"][:days_elapsed]]
+    return cumulative_line_chart(
+        daily=so_far,
+        days_in_month=len(summary["daily"]),
+        projected_total=Decimal(summary["burn_rate"]["projected_total"]),
+    )
 
 
 def _named(lines: list[dict], names: dict[str, str]) -> list[dict]:
@@ -51,8 +63,10 @@ def insights_page(request):
     names = category_names_for_user(user=user)
     context = {
         "summary": summary,
+        "period_start": date.fromisoformat(summary["start"]),
+        "period_end": date.fromisoformat(summary["end"]),
         "by_category": _named(summary["by_category"], names),
-        "curve": spending_curve(summary["daily"], summary["burn_rate"], days_elapsed=days_elapsed),
+        "curve": _spending_curve(summary, days_elapsed=days_elapsed),
         "score": score_for(user=user),
         "profile": profile,
         "sentences": signal_sentences(profile, user.currency),

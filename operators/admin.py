@@ -6,14 +6,28 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
+from core.display import count_noun, humanise
+from insights.analytics.personas import persona_name
 from insights.models import Recommendation, ReviewStatus
 from insights.selectors.review import recommendation_for_review
 from operators import services
 from operators.forms import DECISION_FORMS
 from operators.models import ReviewDecision
 from operators.permissions import REVIEW_PERMISSION
+
+TITLE_CHARS = 60
+PERSON_CHARS = 24
+
+
+def _cut(text: str, chars: int):
+    """`text` cut to `chars`, the whole of it on hover."""
+    return format_html('<span title="{}">{}</span>', text, Truncator(text).chars(chars))
+
 
 DECISION_SERVICES = {
     "approve": services.recommendation_approve,
@@ -62,7 +76,9 @@ if admin.site.is_registered(Recommendation):
 class RecommendationReviewAdmin(admin.ModelAdmin):
     """Pending first, oldest first. Decisions are buttons on the change page and a bulk action."""
 
-    list_display = ("title", "user", "kind", "persona", "confidence", "status", "created_at")
+    # Short columns, so the queue reads at 1280 px; a cut title keeps its full text on hover.
+    list_display = ("short_title", "person", "kind", "persona_name", "sure", "status", "created")
+    list_display_links = ("short_title",)
     list_filter = ("status", "kind", "persona", ConfidenceFilter)
     search_fields = ("user__email", "user__display_name", "title")
     list_select_related = ("user",)
@@ -99,9 +115,29 @@ class RecommendationReviewAdmin(admin.ModelAdmin):
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_PERMISSION)
 
+    @admin.display(description="Title", ordering="title")
+    def short_title(self, recommendation):
+        return _cut(recommendation.title, TITLE_CHARS)
+
+    @admin.display(description="Person", ordering="user__email")
+    def person(self, recommendation):
+        return _cut(recommendation.user.display_name or recommendation.user.email, PERSON_CHARS)
+
+    @admin.display(description="Profile", ordering="persona")
+    def persona_name(self, recommendation):
+        return persona_name(recommendation.persona)
+
+    @admin.display(description="Sure", ordering="confidence")
+    def sure(self, recommendation):
+        return f"{round(100 * recommendation.confidence)}%"
+
+    @admin.display(description="Drafted", ordering="created_at")
+    def created(self, recommendation):
+        return date_format(timezone.localtime(recommendation.created_at), "j M, H:i")
+
     @admin.display(description="Signals behind it")
     def signals(self, recommendation):
-        items = sorted((recommendation.data or {}).items())
+        items = sorted((humanise(key), value) for key, value in (recommendation.data or {}).items())
         if not items:
             return "—"
         rows = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", items)
@@ -113,7 +149,9 @@ class RecommendationReviewAdmin(admin.ModelAdmin):
             operator=request.user, recommendation_ids=list(queryset.values_list("id", flat=True))
         )
         if result.approved:
-            self.message_user(request, f"Approved {len(result.approved)} recommendation(s).", messages.SUCCESS)
+            self.message_user(
+                request, f"Approved {count_noun(len(result.approved), 'recommendation')}.", messages.SUCCESS
+            )
         for error in result.errors:
             self.message_user(request, f"#{error['id']}: {error['message']}", messages.WARNING)
 

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from core.display import humanise, label
-from insights.analytics.personas import NAMES as PERSONA_NAMES
+from core.display import label
+from insights.analytics.personas import persona_name
 from operators.permissions import DASHBOARD_PERMISSION
 from operators.selectors import dashboard_figures
 
@@ -21,10 +21,6 @@ def _bars(counts: dict[str, int], words: Callable[[str], str]) -> list[dict]:
     ]
 
 
-def _persona_name(slug: str) -> str:
-    return PERSONA_NAMES.get(slug) or humanise(slug)
-
-
 def dashboard(request):
     if not request.user.has_perm(DASHBOARD_PERMISSION):
         raise PermissionDenied
@@ -35,7 +31,7 @@ def dashboard(request):
         **admin.site.each_context(request),
         "title": "Operator dashboard",
         "figures": figures,
-        "persona_bars": _bars(figures["persona_distribution"], _persona_name),
+        "persona_bars": _bars(figures["persona_distribution"], persona_name),
         "recommendation_bars": _bars(figures["recommendations"], partial(label, choices="insights.ReviewStatus")),
         "delivery_bars": _bars(figures["deliveries"], partial(label, choices="alerts.DeliveryStatus")),
     }

@@ -9,6 +9,7 @@ it) is used rather than a browser build Playwright would download. Without it th
 tests are skipped with a reason saying what to install.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,25 @@ def page(browser):
 def pytest_collection_modifyitems(items):
     """Browser tests run last, so the async-safety check stays on for every other test."""
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
+# What a page must never show a person: internal names and wrong plurals (docs/pages.md).
+INTERNAL_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # snake_case: in_app, pending_review
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")  # a date as stored, not as read
+WRONG_PLURAL = re.compile(r"\b\w+[^aeiou\W]ys\b|\b1 (?:[a-z]+ )?[a-z]+[^s\W]s\b")  # "Undo entrys", "1 payments"
+NEVER = ("SpendSense", "null", "undefined", "NaN")
+
+
+def wording_problems(text: str) -> list[str]:
+    """Words on a page that are not people's words, each with what is wrong."""
+    problems = [f"internal name {m!r}" for m in INTERNAL_NAME.findall(text)]
+    problems += [f"stored date {m!r}" for m in ISO_DATE.findall(text)]
+    problems += [f"wrong plural {m.group(0)!r}" for m in WRONG_PLURAL.finditer(text)]
+    problems += [f"{word!r} shown" for word in NEVER if re.search(rf"\b{word}\b", text)]
+    return problems
+
+
+def assert_in_peoples_words(page) -> None:
+    """The page's visible text passes `wording_problems`."""
+    problems = wording_problems(page.inner_text("body"))
+    assert not problems, f"{page.url}: {problems}"

@@ -6,7 +6,7 @@ as its text alternative.
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 BAR_HEIGHT = 22
 BAR_GAP = 8
@@ -57,7 +57,8 @@ def bar_chart(values: list[tuple[str, Decimal]]) -> BarChart:
 
 @dataclass(frozen=True)
 class LineChart:
-    """Cumulative spending by day, and a dashed projection from today to the month's end."""
+    """Cumulative spending by day, and a dashed projection from today to the month's end, on axes:
+    days of the month along the bottom, amounts (round figures) up the left side."""
 
     width: int
     height: int
@@ -66,7 +67,22 @@ class LineChart:
     budget_y: float | None
     days: int
     top: Decimal
+    left: int = 0
+    right: int = 0
+    baseline: int = 0
+    ceiling: int = 0
     x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+
+
+def round_scale(largest: Decimal, *, steps: int = 4) -> tuple[Decimal, Decimal]:
+    """(step, top): a round step (1, 2 or 5 times a power of ten) and the axis' top, a multiple of
+    it at or above `largest`, so the ticks read 0, 500, 1,000, 1,500 rather than 0, 437.21 ..."""
+    rough = max(largest, Decimal(1)) / steps
+    power = Decimal(10) ** (len(str(int(rough))) - 1)
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
+    top = step * (largest / step).to_integral_value(rounding=ROUND_CEILING)
+    return step, max(top, step)
 
 
 def cumulative_line_chart(
@@ -76,27 +92,28 @@ def cumulative_line_chart(
     projected_total: Decimal | None,
     budget: Decimal | None = None,
     width: int = CHART_WIDTH,
-    height: int = 200,
+    height: int = 220,
 ) -> LineChart:
     """`daily` holds the spending of each day so far (in order, from the 1st to today)."""
     running, totals = Decimal(0), []
     for _, spent in daily:
         running += spent
         totals.append(running)
-    top = max([*totals, projected_total or 0, budget or 0, Decimal(1)])
-    pad = 24
+    step, top = round_scale(max([*totals, projected_total or 0, budget or 0, Decimal(0)]))
+    left, right, ceiling, baseline = 64, width - 16, 12, height - 40
 
     def x(day_number: int) -> float:
-        return pad + (width - 2 * pad) * (day_number - 1) / max(days_in_month - 1, 1)
+        return left + (right - left) * (day_number - 1) / max(days_in_month - 1, 1)
 
     def y(amount: Decimal) -> float:
-        return round(height - pad - (height - 2 * pad) * float(amount / top), 1)
+        return round(baseline - (baseline - ceiling) * float(amount / top), 1)
 
     actual = " ".join(f"{x(number):.1f},{y(total)}" for number, total in enumerate(totals, start=1))
     projection = ""
-    if totals and projected_total is not None:
+    if totals and projected_total is not None and len(totals) < days_in_month:
         projection = f"{x(len(totals)):.1f},{y(totals[-1])} {x(days_in_month):.1f},{y(projected_total)}"
     ticks = [(x(day), str(day)) for day in (1, 8, 15, 22, days_in_month)]
+    levels = [step * n for n in range(int(top / step) + 1)]
     return LineChart(
         width=width,
         height=height,
@@ -105,5 +122,10 @@ def cumulative_line_chart(
         budget_y=y(budget) if budget else None,
         days=days_in_month,
         top=top,
+        left=left,
+        right=right,
+        baseline=baseline,
+        ceiling=ceiling,
         x_ticks=ticks,
+        y_ticks=[(y(level), f"{level:,.0f}") for level in levels],
     )

@@ -105,5 +105,10 @@ def assign_personas(signals: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def persona_name(slug: str) -> str:
+    """The persona as people read it ("Savings builder"), never its slug."""
+    return NAMES.get(slug) or slug.replace("_", " ").capitalize()
+
+
 def persona_of(slug: str, criteria_met: list[str]) -> Persona:
     return Persona(slug=slug, name=NAMES[slug], criteria_met=list(criteria_met))

@@ -1,6 +1,11 @@
 /* Live notifications: keeps the bell counter current and shows a toast for each new
-   notification pushed on /ws/notifications/ (see README, "Real-time notifications").
-   Reconnects after a drop with backoff (1 s, 2 s, 4 s ... 30 s at most). No library. */
+   notification pushed on /ws/notifications/ (docs/pages.md, "Live updates").
+   Reconnects after a drop with backoff (1 s, 2 s, 4 s ... 30 s at most). No library.
+
+   The page that caused an alert shows it too: a form post reloads the page, and an alert
+   pushed while no socket was open would be lost to this tab. So each tab remembers the
+   newest notification it has seen (sessionStorage), and on every (re)connect asks the API
+   for unread ones newer than that and toasts them, once each. */
 (function () {
   "use strict";
 
@@ -16,8 +21,32 @@
   var TOAST_MS = 10000;
   var PING_MS = 5 * 60 * 1000; /* renews the server's group membership and keeps proxies from idling us out */
   var CLOSE_UNAUTHENTICATED = 4401;
+  var SEEN_KEY = "spendwise:newest-seen-notification";
+  var CATCH_UP_URL = "/api/v1/notifications/?unread=true&page_size=20";
   var delay = FIRST_DELAY;
   var status = null;
+  var toasted = {};
+
+  function newestSeen() {
+    /* null on this tab's first page (nothing remembered yet) */
+    try {
+      var stored = window.sessionStorage.getItem(SEEN_KEY);
+      return stored === null ? null : parseInt(stored, 10) || 0;
+    } catch (err) {
+      return null; /* storage blocked: no catch-up, pushes still work */
+    }
+  }
+
+  function markSeen(id) {
+    try {
+      var seen = newestSeen();
+      if (seen === null || id > seen) {
+        window.sessionStorage.setItem(SEEN_KEY, String(id));
+      }
+    } catch (err) {
+      /* storage blocked */
+    }
+  }
 
   function socketUrl() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -63,6 +92,13 @@
   }
 
   function showToast(notification) {
+    if (notification.id) {
+      if (toasted[notification.id]) {
+        return;
+      }
+      toasted[notification.id] = true;
+      markSeen(notification.id);
+    }
     var toast = element("div", "toast toast-" + (notification.severity || "info"));
     toast.appendChild(element("strong", "toast-title", notification.title || "New notification"));
     if (notification.body) {
@@ -80,17 +116,46 @@
     window.setTimeout(function () { toast.remove(); }, TOAST_MS);
   }
 
+  function announce(notification) {
+    showToast(notification);
+    /* pages (the dashboard, the notification centre) listen and show it live */
+    document.dispatchEvent(new CustomEvent("spendwise:notification", { detail: notification }));
+  }
+
   function handle(event) {
     if (event.type === "unread_count") {
       setCount(event.count);
     } else if (event.type === "notification" && event.notification) {
+      if (toasted[event.notification.id]) {
+        return; /* already shown by the catch-up */
+      }
       if (!event.notification.read_at) {
         setCount(currentCount() + 1);
       }
-      showToast(event.notification);
-      /* pages (e.g. the notification centre) may listen and add the row live */
-      document.dispatchEvent(new CustomEvent("spendwise:notification", { detail: event.notification }));
+      announce(event.notification);
+    } else if (event.type === "ledger_changed") {
+      document.dispatchEvent(new CustomEvent("spendwise:ledger", { detail: { months: event.months || [] } }));
     }
+  }
+
+  function catchUp() {
+    var seen = newestSeen();
+    window.fetch(CATCH_UP_URL, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (page) {
+        if (!page || !page.results) {
+          return;
+        }
+        var newest = page.results.reduce(function (top, n) { return Math.max(top, n.id); }, 0);
+        if (seen === null) {
+          markSeen(newest); /* this tab's first page: what is already unread is counted on the bell */
+          return;
+        }
+        page.results.filter(function (n) { return n.id > seen && !toasted[n.id]; })
+          .sort(function (a, b) { return a.id - b.id; })
+          .forEach(announce);
+      })
+      .catch(function () { /* offline: the bell still counts them */ });
   }
 
   function connect() {
@@ -100,6 +165,7 @@
       delay = FIRST_DELAY;
       setLive("open");
       showStatus("");
+      catchUp();
       pinger = window.setInterval(function () {
         socket.send(JSON.stringify({ type: "ping" }));
       }, PING_MS);
