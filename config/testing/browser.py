@@ -60,7 +60,8 @@ def pytest_collection_modifyitems(items):
 
 
 # What a page must never show a person: internal names and wrong plurals (docs/pages.md).
-INTERNAL_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # snake_case: in_app, pending_review
+# snake_case (in_app, pending_review); a file name the person chose (my_bank.csv) is theirs to keep.
+INTERNAL_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.[a-z0-9])")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")  # a date as stored, not as read
 WRONG_PLURAL = re.compile(r"\b\w+[^aeiou\W]ys\b|\b1 (?:[a-z]+ )?[a-z]+[^s\W]s\b")  # "Undo entrys", "1 payments"
 NEVER = ("SpendSense", "null", "undefined", "NaN")

@@ -51,7 +51,7 @@ def sign_up(page, server: str, email: str) -> None:
     visit(page, f"{server}/signup/")
     page.fill("#id_email", email)
     page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/dashboard/")
     assert_in_peoples_words(page)
 
@@ -109,7 +109,7 @@ def test_a_new_persons_first_session(page, daphne_server, celery_worker):
     # Import a bank file and see what it did.
     visit(page, f"{server}/imports/")
     page.set_input_files("input[type=file]", str(BANK_FILE))
-    page.click("form button[type=submit]")
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
     page.wait_for_url(re.compile(r".*/imports/\d+/$"))
     expect(page.locator("[data-field=status]")).to_have_text("Done", timeout=WAIT)
     assert int(page.inner_text("[data-field=created]")) > 0

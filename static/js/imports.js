@@ -1,37 +1,39 @@
-// Polls an import job's JSON while it runs and updates the progress bar and the result.
+// Follows an import job while it runs: fetches its page again every second and copies the
+// server's rendering of each part (status, counts, progress, bad rows) into this one, so
+// the words are the server's own ("Done", never "done"). The status line keeps its node,
+// so screen readers announce its changes (role="status").
 (function () {
   "use strict";
   var box = document.querySelector(".import-job");
-  if (!box) { return; }
+  if (!box || !window.fetch || !window.DOMParser) { return; }
   var finished = function (status) { return status === "done" || status === "failed"; };
   if (finished(box.dataset.status)) { return; }
 
-  function show(job) {
+  function show(fresh) {
     box.querySelectorAll("[data-field]").forEach(function (node) {
-      var name = node.dataset.field;
-      if (name === "bad") { node.textContent = job.errors.length; }
-      else if (job[name] !== undefined && job[name] !== null) { node.textContent = job[name]; }
+      var twin = fresh.querySelector('[data-field="' + node.dataset.field + '"]');
+      if (twin) { node.textContent = twin.textContent; }
     });
     var bar = document.getElementById("import-progress");
-    if (job.total) { bar.max = job.total; bar.value = job.processed; } else { bar.removeAttribute("value"); }
+    var freshBar = fresh.querySelector("#import-progress");
+    if (bar && freshBar) { bar.max = freshBar.max; bar.value = freshBar.value; }
     var table = document.getElementById("import-errors");
-    var body = table.querySelector("tbody");
-    body.textContent = "";
-    job.errors.forEach(function (error) {
-      var row = body.insertRow();
-      row.insertCell().textContent = error.row;
-      row.insertCell().textContent = error.message;
-    });
-    table.hidden = job.errors.length === 0;
+    var freshTable = fresh.querySelector("#import-errors");
+    if (table && freshTable) {
+      table.querySelector("tbody").innerHTML = freshTable.querySelector("tbody").innerHTML; /* escaped by the server */
+      table.hidden = freshTable.hidden;
+    }
+    box.dataset.status = fresh.dataset.status;
   }
 
   function poll() {
-    fetch(box.dataset.apiUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (answer) { return answer.ok ? answer.json() : null; })
-      .then(function (job) {
-        if (!job) { return; }
-        show(job);
-        if (!finished(job.status)) { window.setTimeout(poll, 1000); }
+    fetch(box.dataset.jobUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (html) {
+        var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector(".import-job");
+        if (!fresh) { return; }
+        show(fresh);
+        if (!finished(fresh.dataset.status)) { window.setTimeout(poll, 1000); }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }

@@ -4,8 +4,9 @@
 
    The page that caused an alert shows it too: a form post reloads the page, and an alert
    pushed while no socket was open would be lost to this tab. So each tab remembers the
-   newest notification it has seen (sessionStorage), and on every (re)connect asks the API
-   for unread ones newer than that and toasts them, once each. */
+   newest notification it has seen (sessionStorage; a toast counts as seen once it has been
+   up for a moment), and on every (re)connect asks the API for unread ones newer than that
+   and toasts them, once each. */
 (function () {
   "use strict";
 
@@ -19,6 +20,7 @@
   var FIRST_DELAY = 1000;
   var MAX_DELAY = 30000;
   var TOAST_MS = 10000;
+  var SEEN_AFTER_MS = 2000;
   var PING_MS = 5 * 60 * 1000; /* renews the server's group membership and keeps proxies from idling us out */
   var CLOSE_UNAUTHENTICATED = 4401;
   var SEEN_KEY = "spendwise:newest-seen-notification";
@@ -97,7 +99,9 @@
         return;
       }
       toasted[notification.id] = true;
-      markSeen(notification.id);
+      /* Seen once it had time to be read: a toast cut short by the page unloading (the post
+         that caused it redirecting) is shown again by the next page's catch-up. */
+      window.setTimeout(function () { markSeen(notification.id); }, SEEN_AFTER_MS);
     }
     var toast = element("div", "toast toast-" + (notification.severity || "info"));
     toast.appendChild(element("strong", "toast-title", notification.title || "New notification"));
