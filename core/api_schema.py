@@ -16,7 +16,8 @@ TAGS = {
     "accounts": ("Accounts", "Bank accounts, cards, loans and cash, with balances."),
     "categories": ("Categories", "Built-in categories and the person's own."),
     "transactions": ("Transactions", "The ledger: record, change, undo, sync from providers."),
-    "imports": ("Imports", "Bank files (CSV, OFX, QIF, CAMT.053, MT940, JSON) and their progress."),
+    "imports": ("Imports", "Bank files (CSV, OFX, QIF, CAMT.053, MT940, JSON), their progress, remembered columns."),
+    "import-mappings": ("Imports", ""),
     "categorization-rules": ("Categorisation rules", "Rules that choose a category before the model does."),
     "budgets": ("Budgets", "Monthly budgets and how each stands this month."),
     "alert-rules": ("Alert rules", "Thresholds, channels, quiet hours and limits of budget alerts."),
@@ -107,23 +108,23 @@ def _error_response(status: str) -> dict:
 def schema_finish(result, generator, request, public):
     """Tags every operation with its resource and adds the error answers it lacks."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
-    used = set()
+    used: dict[str, str] = {}  # tag -> its description, in the order first met
     for path, operations in result.get("paths", {}).items():
         segment = _segment(path)
-        tag = TAGS.get(segment, (segment.replace("-", " ").capitalize(), ""))[0]
+        tag, about = TAGS.get(segment, (segment.replace("-", " ").capitalize(), ""))
+        if about or tag not in used:
+            used[tag] = about or used.get(tag, "")
         for method, operation in operations.items():
             operation["tags"] = [tag]
-            used.add(segment)
             responses = operation.setdefault("responses", {})
             for status, response in responses.items():
                 if not response.get("description"):
                     response["description"] = SUCCESS.get(status, "")
-            for status in _errors(path, method, operation):
+            declared = [status for status in responses if status in ERRORS]
+            for status in sorted({*_errors(path, method, operation), *declared}):
                 if status in responses and "content" in responses[status]:
                     continue
                 responses[status] = {**_error_response(status), **responses.get(status, {})}
                 responses[status].setdefault("content", _error_response(status)["content"])
-    result["tags"] = [
-        {"name": name, "description": about} for segment, (name, about) in TAGS.items() if segment in used
-    ]
+    result["tags"] = [{"name": name, "description": about} for name, about in sorted(used.items())]
     return result
