@@ -1,5 +1,5 @@
 """Geometry of the insights page's peer comparison chart (the template draws it); the spending
-curve is the dashboard's (finance.charts)."""
+curve is the dashboard's (finance.pages.charts)."""
 
 WIDTH, HEIGHT, PAD = 600, 180, 24
 

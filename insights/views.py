@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from finance.charts import cumulative_line_chart
+from finance.pages.charts import cumulative_line_chart
 from finance.selectors import category_names_for_user
 from insights.charts import box_plot
 from insights.forms import DismissForm
