@@ -116,13 +116,14 @@ def test_a_worker_process_fits_the_model_this_process_uses(celery_worker, alice,
 @pytest.mark.django_db
 def test_only_consenting_users_common_merchants_are_shared(django_capture_on_commit_callbacks):
     people = [make_user(f"person{n}@example.com") for n in range(4)]
-    consent_set(user=people[3], scope="data_processing", granted=False, source="api")
     for person in people:
         account = AccountFactory(user=person)
         if person is not people[3]:
             record(person, account, "18.00", merchant="FRESSNAPF 1234", category="shopping")
         if person is not people[2]:
             record(person, account, "4.10", merchant="Kiosk am Markt", category="groceries")
+    # the fourth person labelled the kiosk, then withdrew consent: their label no longer counts
+    consent_set(user=people[3], scope="data_processing", granted=False, source="api")
     with django_capture_on_commit_callbacks(execute=True):
         built = services.shared_categorizer_build()
     assert (built.merchants, built.contributors) == (1, 3)
