@@ -51,6 +51,7 @@ ERRORS = {
     "403": ("Signed in, but not allowed: staff only, or a consent this needs is off.", ERROR),
     "404": ("Not found among your objects (another person's objects are not found either).", ERROR),
     "409": ("Conflict: the same Idempotency-Key is still being answered, or nothing is left to undo.", ERROR),
+    "410": ("Gone: it has expired (an export's download link); ask for a new one.", ERROR),
     "413": ("The upload is larger than the server accepts.", ERROR),
     "415": ("The body's media type or the file's format is not one this operation reads.", ERROR),
     "422": ("The Idempotency-Key was used before with another body.", ERROR),

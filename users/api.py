@@ -267,6 +267,11 @@ class DataExportDetailView(APIView):
 
 
 class DataExportDownloadView(APIView):
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY, 410: OpenApiResponse()})
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            410: OpenApiResponse(description="The link has expired; ask for a new export."),
+        }
+    )
     def get(self, request, export_id: int):
         return views.export_download(request, export_id)

@@ -191,6 +191,7 @@ class RevokedTokenFamily(models.Model):
 
     class Meta:
         ordering = ["-revoked_at"]
+        verbose_name_plural = "revoked token families"
 
     def __str__(self) -> str:
         return f"token family {self.family} of {self.user}"
