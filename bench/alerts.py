@@ -521,7 +521,7 @@ def migrate_if_needed() -> None:
 # slow the next one down.
 CHURNED_TABLES = (
     "finance_transaction", "finance_account", "finance_monthlycategorytotal", "finance_undoentry",
-    "finance_outboxevent", "finance_outboxhandled", "insights_dailyspending", "insights_profile",
+    "finance_outboxevent", "finance_outboxhandled", "insights_profile",
     "alerts_thresholdfiring", "alerts_notification", "alerts_delivery",
 )  # fmt: skip
 
