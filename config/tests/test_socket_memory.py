@@ -74,6 +74,8 @@ def test_a_few_sockets_coming_and_going_never_trigger_a_trim(memory, caplog):
 
 
 class Refusing(AsyncWebsocketConsumer):
+    channel_layer_alias = "none"  # no channel layer: a Redis layer's reader could outlive this test's loop
+
     async def connect(self):
         await self.close()
 
@@ -83,6 +85,8 @@ def test_a_socket_counts_from_its_accept_until_its_consumer_has_finished():
     seen_while_disconnecting = []
 
     class Echo(AsyncWebsocketConsumer):
+        channel_layer_alias = Refusing.channel_layer_alias
+
         async def disconnect(self, code):
             seen_while_disconnecting.append(memory.open)
 
