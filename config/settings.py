@@ -324,6 +324,9 @@ OTP_TTL_MINUTES = 10
 # Hours a prepared data export can be downloaded (users/exports.py).
 DATA_EXPORT_HOURS = env_int("DATA_EXPORT_HOURS", 24, minimum=1)
 OTP_MAX_ATTEMPTS = 5
+# Seconds between a person's first new label and the refit of their categoriser's model (the labels that arrive
+# meanwhile are fitted with it); the merchant memory learns each label at once.
+CATEGORIZER_REFIT_DELAY = env_int("CATEGORIZER_REFIT_DELAY", 20, minimum=0)
 
 # Alerts (see docs/alerts.md): delivery channels and limits.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")

@@ -13,6 +13,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
@@ -201,8 +203,10 @@ def model_teach(*, user, lessons: list[tuple[str, str, str, int, int]]) -> None:
     memory at once, and refit their model after commit. Inside the caller's atomic."""
     if not lessons:
         return
-    row, _ = LearnedCategorizer.objects.get_or_create(user=user)
-    row = LearnedCategorizer.objects.select_for_update().get(pk=row.pk)
+    row = LearnedCategorizer.objects.select_for_update().filter(user=user).first()
+    if row is None:  # their first lesson
+        row, _ = LearnedCategorizer.objects.get_or_create(user=user)
+        row = LearnedCategorizer.objects.select_for_update().get(pk=row.pk)
     memory = MerchantMemory(row.state.get("merchants"))
     for merchant, description, kind, category_id, weight in lessons:
         key = merchant_key(merchant=merchant, description=description, kind=kind)
@@ -231,12 +235,22 @@ def _memory_remember(user_id: int, version: int, memory: MerchantMemory) -> None
         )
 
 
+def _refit_key(user_id: int) -> str:
+    return f"categorizer:refit-queued:{user_id}"
+
+
 def _refit_queue(user_id: int) -> None:
+    """Queue a refit CATEGORIZER_REFIT_DELAY seconds from now, unless one is queued and not yet started: a burst of
+    labels (someone categorising a statement, an app posting one expense after another) is fitted once."""
     from finance.tasks import categorizer_refit
 
+    delay = settings.CATEGORIZER_REFIT_DELAY
+    if not cache.add(_refit_key(user_id), 1, timeout=delay + 300):  # outlives the delay: a lost task is the sweep's
+        return
     try:
-        categorizer_refit.delay(user_id)
+        categorizer_refit.apply_async((user_id,), countdown=delay)
     except Exception:  # broker down: the periodic sweep refits it later
+        cache.delete(_refit_key(user_id))
         logger.warning("refit of user %s's categoriser not queued; the sweep will", user_id, exc_info=True)
 
 
@@ -259,6 +273,7 @@ def categorizer_refit(*, user_id: int) -> bool:
     The fit runs without a lock (it takes seconds), so a correction made meanwhile is not kept
     waiting: it counts through the memory at once and leaves the model stale for the refit it
     queues. The memory is rebuilt from the same lines only when nothing was taught since they were read."""
+    cache.delete(_refit_key(user_id))  # started: a label from now on queues the next refit
     current = LearnedCategorizer.objects.filter(user_id=user_id).values_list("lessons", "fitted_lessons").first()
     if current is None or current[0] == current[1]:
         return False
