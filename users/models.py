@@ -44,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can log in to the admin (operators).")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=dj_timezone.now)
+    # The current decision per consent scope, kept with every ConsentEvent (the audit trail) by users.services, so
+    # the checks on every write, evaluation and notification read the user already loaded. A scope that is not
+    # here was never decided, and CONSENT_DEFAULTS applies.
+    consents = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = UserManager()
 

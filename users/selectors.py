@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from users.models import (
@@ -36,21 +35,18 @@ def _check_scope(scope: str) -> None:
 
 
 def consent_is_granted(*, user: User, scope: str) -> bool:
-    """The latest event for the scope decides; without one, the scope's default does."""
+    """The person's current decision for the scope (no query: it is on the user); without one, the default."""
     _check_scope(scope)
-    latest = ConsentEvent.objects.filter(user=user, scope=scope).values_list("granted", flat=True).first()
-    return CONSENT_DEFAULTS[scope] if latest is None else latest
+    return bool(user.consents.get(scope, CONSENT_DEFAULTS[scope]))
 
 
 def users_with_consent(*, scope: str) -> QuerySet[User]:
     """Active users whose current decision (or the default) grants `scope`, in one query."""
     _check_scope(scope)
-    latest = ConsentEvent.objects.filter(user=OuterRef("pk"), scope=scope).values("granted")[:1]
-    return (
-        User.objects.filter(is_active=True)
-        .alias(consent_granted=Coalesce(Subquery(latest), Value(CONSENT_DEFAULTS[scope])))
-        .filter(consent_granted=True)
-    )
+    decided = Q(**{f"consents__{scope}": True})
+    if CONSENT_DEFAULTS[scope]:
+        decided |= ~Q(consents__has_key=scope)
+    return User.objects.filter(is_active=True).filter(decided)
 
 
 def consent_states(*, user: User) -> list[ConsentState]:

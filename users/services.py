@@ -1,5 +1,6 @@
 """Every write about users: sign-up, profile, consent, login audit, logout of tokens and emailed login codes."""
 
+import json
 import logging
 import secrets
 from datetime import timedelta
@@ -113,7 +114,10 @@ def _check_source(source: str) -> None:
 
 
 def _append_consent_event(*, user: User, scope: str, granted: bool, source: str, ip: str | None) -> ConsentEvent:
+    """The audit row and the user's current decision, together (inside the caller's transaction)."""
     event = ConsentEvent.objects.create(user=user, scope=scope, granted=granted, source=source, ip=ip)
+    user.consents = {**user.consents, scope: granted}
+    User.objects.filter(pk=user.pk).update(consents=user.consents)
     transaction.on_commit(lambda: _announce_consent(user=user, scope=scope, granted=granted))
     return event
 
@@ -132,7 +136,17 @@ def consents_given_at_signup(*, grants: list[tuple[User, str]]) -> int:
     if unknown:
         raise ValidationError({"scope": [f"Unknown scope {', '.join(sorted(unknown))}."]})
     events = [ConsentEvent(user=user, scope=scope, granted=True, source=ConsentSource.SIGNUP) for user, scope in grants]
-    return len(ConsentEvent.objects.bulk_create(events, batch_size=5000))
+    created = len(ConsentEvent.objects.bulk_create(events, batch_size=5000))
+    users: dict[int, User] = {}
+    for user, scope in grants:
+        user = users.setdefault(user.pk, user)
+        user.consents = {**user.consents, scope: True}
+    alike: dict[str, list[int]] = {}  # one UPDATE per set of decisions: there are only a few
+    for user in users.values():
+        alike.setdefault(json.dumps(user.consents, sort_keys=True), []).append(user.pk)
+    for consents, pks in alike.items():
+        User.objects.filter(pk__in=pks).update(consents=json.loads(consents))
+    return created
 
 
 def consent_set(*, user: User, scope: str, granted: bool, source: str, ip: str | None = None) -> ConsentEvent | None:
@@ -140,8 +154,8 @@ def consent_set(*, user: User, scope: str, granted: bool, source: str, ip: str |
     _check_scope(scope)
     _check_source(source)
     with transaction.atomic():
-        # Serialise decisions of one person so "repeats the current state" stays true.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        # Serialise decisions of one person so "repeats the current state" stays true, and decide on the stored state.
+        user.consents = User.objects.select_for_update().values_list("consents", flat=True).get(pk=user.pk)
         if consent_is_granted(user=user, scope=scope) == granted:
             return None
         return _append_consent_event(user=user, scope=scope, granted=granted, source=source, ip=ip)

@@ -5,6 +5,7 @@ with bulk_create. Each batch's monthly aggregate is rebuilt set-wise inside the 
 history needs no undo entries or outbox events, and millions of rows must load in minutes."""
 
 import calendar
+import json
 import multiprocessing
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +16,7 @@ from itertools import islice
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
-from django.db.models import Model
+from django.db.models import JSONField, Model
 from psycopg.copy import QueuedLibpqWriter
 
 from finance.categorization.defaults import default_category
@@ -284,8 +285,15 @@ def _rows_insert(model: type[Model], objects: list[Model]) -> None:
         for instance, pk in zip(objects, _ids_reserve(model, len(objects)), strict=True):
             instance.pk = pk
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or objects[0].pk is not None]
-    rows = ([f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields] for instance in objects)
+    rows = ([_copy_value(f, instance) for f in fields] for instance in objects)
     _copy(model._meta.db_table, [f.column for f in fields], rows)
+
+
+def _copy_value(field, instance: Model):
+    """A field's value as COPY takes it: JSON as its text, the rest as the database adapts it."""
+    if isinstance(field, JSONField):
+        return json.dumps(field.value_from_object(instance))
+    return field.get_db_prep_save(field.pre_save(instance, True), connection)
 
 
 def _ids_reserve(model: type[Model], count: int) -> list[int]:
