@@ -3,6 +3,7 @@ and every revoked sign-in closes its open notification sockets (users.signals.ac
 
 import logging
 
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -55,13 +56,17 @@ def evaluate_budgets(event) -> None:
 
 @register("transaction.changed", "budget.updated", queue="alerts")
 def push_ledger_changed(event) -> None:
-    """Tells the person's open pages to show the new figures; registered after the evaluation, so a
-    page that refreshes on it also shows the alert's effect. A lost push only delays a refresh."""
+    """Tells the person's open pages to show the new figures once the relay commits: after the evaluation's
+    alert, so a page that refreshes on it also shows the alert's effect. A lost push only delays a refresh."""
     months = [format_month(month) for month in _months(event, timezone_name=event.user.timezone)]
+    transaction.on_commit(lambda: _push(user_id=event.user_id, event={"type": "ledger_changed", "months": months}))
+
+
+def _push(*, user_id: int, event: dict) -> None:
     try:
-        realtime.send_event(user_id=event.user_id, event={"type": "ledger_changed", "months": months})
+        realtime.send_event(user_id=user_id, event=event)
     except Exception:  # the channel layer down or slow: the figures are right on the next load
-        logger.warning("Could not push ledger_changed to user %s", event.user_id, exc_info=True)
+        logger.warning("Could not push ledger_changed to user %s", user_id, exc_info=True)
 
 
 @register("transaction.changed", "budget.updated", queue="alerts")

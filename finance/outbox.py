@@ -109,19 +109,36 @@ def outbox_relay_queue(*, event_id: int, queues: list[str]) -> None:
 def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
     """Hand one event to every handler (on `queue`, when given) that has not yet handled it.
 
-    True when they all succeeded. Each handler runs in its own atomic block, which first claims
-    its OutboxHandled row: a handler's writes commit exactly once, and a second relay of the
-    same event (a duplicated task, the sweep) waits for the first one's claim and skips.
+    True when they all succeeded. A handler's writes commit together with its OutboxHandled row, the claim:
+    a handler's writes commit exactly once, and a second relay of the same event (a duplicated task, the sweep)
+    waits for the first one's claim and skips. All the handlers run in one transaction, with one claim
+    statement; should one of them fail, that transaction is rolled back and each runs in a transaction of its
+    own, so the others' work still commits and only the failing one is tried again later.
     """
     event = OutboxEvent.objects.filter(id=event_id, processed_at__isnull=True).select_related("user").first()
     if event is None:
         return True
+    handlers = handlers_for(event.topic, queue=queue)
+    # The last queue's relay (or the sweep's, which runs them all) completes the event, once every handler on
+    # every queue has handled it; an earlier queue's relay leaves that to the last one.
+    completes = queue is None or queues_for(event.topic)[-1:] == [queue]
+    try:
+        with transaction.atomic():
+            claimed = _claim_handling(event_id=event.id, handlers=[_handler_name(h) for h in handlers])
+            for handler in handlers:
+                if _handler_name(handler) in claimed:
+                    handler(event)
+            if completes:
+                _mark_processed(event=event)
+        return True
+    except Exception:
+        logger.info("an outbox handler failed on event %s; running each on its own", event.id, exc_info=True)
     errors = []
-    for handler in handlers_for(event.topic, queue=queue):
+    for handler in handlers:
         name = _handler_name(handler)
         try:
             with transaction.atomic():
-                if _claim_handling(event_id=event.id, handler=name):
+                if _claim_handling(event_id=event.id, handlers=[name]):
                     handler(event)
         except Exception as exc:
             logger.exception("outbox handler %s failed on event %s", name, event.id)
@@ -129,30 +146,33 @@ def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
     if errors:
         OutboxEvent.objects.filter(id=event.id).update(attempts=F("attempts") + 1, last_error="\n".join(errors)[:2000])
         return False
-    if queue is None or queues_for(event.topic)[-1:] == [queue]:
-        # The last queue's relay (or the sweep's, which runs them all) completes the event, once every
-        # handler on every queue has handled it; an earlier queue's relay leaves that to the last one.
-        _mark_processed(event=event, everyone=[_handler_name(h) for h in handlers_for(event.topic)])
+    if completes:
+        _mark_processed(event=event)
     return True
 
 
-def _claim_handling(*, event_id: int, handler: str) -> bool:
-    """Record that `handler` handles the event, in the caller's transaction; False when it already has.
+def _claim_handling(*, event_id: int, handlers: list[str]) -> set[str]:
+    """Record that `handlers` handle the event, in the caller's transaction; those that had not yet.
 
-    One statement, no read first: a concurrent claim of the same row waits for the first one's
-    transaction and then finds the row taken (or takes it, if that transaction rolled back)."""
+    One statement, no read first: a concurrent claim of the same rows waits for the first one's
+    transaction and then finds them taken (or takes them, if that transaction rolled back)."""
+    if not handlers:
+        return set()
     table = OutboxHandled._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(%s, %s, %s)"] * len(handlers))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (event_id, handler, handled_at) VALUES (%s, %s, %s) "  # noqa: S608 (our table)
-            "ON CONFLICT (event_id, handler) DO NOTHING RETURNING id",
-            [event_id, handler, connection.ops.adapt_datetimefield_value(timezone.now())],
+            f"INSERT INTO {table} (event_id, handler, handled_at) VALUES {rows} "  # noqa: S608 (our table)
+            "ON CONFLICT (event_id, handler) DO NOTHING RETURNING handler",
+            [value for name in handlers for value in (event_id, name, now)],
         )
-        return cursor.fetchone() is not None
+        return {row[0] for row in cursor.fetchall()}
 
 
-def _mark_processed(*, event: OutboxEvent, everyone: list[str]) -> None:
-    """Processed, in one statement, when all of `everyone` have handled the event."""
+def _mark_processed(*, event: OutboxEvent) -> None:
+    """Processed, in one statement, when every handler of its topic has handled the event."""
+    everyone = [_handler_name(h) for h in handlers_for(event.topic)]
     handled = (
         OutboxHandled.objects.filter(event=OuterRef("pk"), handler__in=everyone)
         .order_by()
