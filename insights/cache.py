@@ -1,14 +1,15 @@
 """Cached computed reads (summary, score, benchmarks, recommendations), keyed per user and parameters.
 
-A per-user version number is part of every key. The ledger's writers bump it as their transaction
+A per-user version is part of every key: a random value, replaced (one SET) by the ledger's writers as their transaction
 commits (finance.signals.ledger_changed: pages, API, imports, sync, undo, seed_demo, ingest_json), before
 the writer goes on, so a read after a write never finds an entry computed before it; a recommendation
-decision bumps it too. Stale entries are never read again and simply expire. Benchmarks share one global
-version, bumped when the benchmark job writes. An "everything" version is bumped when Redis returns after an
-outage (config/runtime/cache.py): a bump made meanwhile went to one process's memory, so no entry from before is
+decision replaces it too. Stale entries are never read again and simply expire. Benchmarks share one global
+version, replaced when the benchmark job writes. An "everything" version is replaced when Redis returns after an
+outage (config/runtime/cache.py): a change made meanwhile went to one process's memory, so no entry from before is
 trusted; and by a rebuild of every user's ledger aggregate.
 """
 
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,19 +23,19 @@ def _version_key(scope: str) -> str:
     return f"insights:version:{scope}"
 
 
-def version(scope: str) -> int:
-    key = _version_key(scope)
-    cache.add(key, 1, timeout=None)
-    return cache.get(key) or 1
+def _versions(*scopes: str) -> list[str]:
+    """The scopes' current versions, in one round trip; "0" for a scope never invalidated."""
+    found = cache.get_many([_version_key(scope) for scope in scopes])
+    return [str(found.get(_version_key(scope), 0)) for scope in scopes]
+
+
+def version(scope: str) -> str:
+    return _versions(scope)[0]
 
 
 def invalidate(scope: str) -> None:
-    key = _version_key(scope)
-    cache.add(key, 1, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 2, timeout=None)
+    """A new version, in one round trip: any value unlike the last one will do."""
+    cache.set(_version_key(scope), uuid.uuid4().hex[:16], timeout=None)
 
 
 def user_changed(user_id: int) -> None:
@@ -53,7 +54,7 @@ def everything_changed(**signal_kwargs) -> None:
 
 def cached(*, user_id: int | None, name: str, params: tuple, compute: Callable[[], T]) -> T:
     scope = f"user:{user_id}" if user_id is not None else "benchmarks"
-    versions = f"v{version(scope)}.{version('everything')}"
+    versions = "v" + ".".join(_versions(scope, "everything"))
     key = f"insights:{name}:{scope}:{versions}:" + ":".join(str(p) for p in params)
     value = cache.get(key)
     if value is None:
