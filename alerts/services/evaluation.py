@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from alerts.models import AlertRule, Notification, ThresholdFiring
 from alerts.rules import (
+    FORECAST_MIN_DAYS,
     INACTIVITY_DAYS,
     Firing,
     Threshold,
@@ -51,13 +52,13 @@ def evaluate_user(
     rules = _enabled_rules(user=user)
     if not rules:
         return []
-    statuses = [
-        s
-        for s in budget_status_for_month(
-            user=user, month=current, today=now.astimezone(ZoneInfo(user.timezone)).date(), with_adherence=False
-        )
-        if s.budget and s.budget > 0
-    ]
+    today = now.astimezone(ZoneInfo(user.timezone)).date()
+    statuses = _statuses(user=user, month=current, today=today, with_projection=False)
+    forecasts_sent = _forecasts_sent(user=user, month=current, statuses=statuses)
+    if _days_of_data(current, now, user.timezone) >= FORECAST_MIN_DAYS and any(
+        s.spent < s.budget and _forecast_key(s.category, current) not in forecasts_sent for s in statuses
+    ):  # a forecast alert may be due: only then is the month projected (it reads months of history)
+        statuses = _statuses(user=user, month=current, today=today, with_projection=True)
     with_own_rule = {r.category.slug for r in rules if r.category_id}
     fired: dict[tuple, dict[int, Firing]] = {}  # (rule id, category) -> threshold -> what fired, in one query
     for row in ThresholdFiring.objects.filter(rule__in=rules, month=current):
@@ -74,9 +75,27 @@ def evaluate_user(
             if watched:
                 known = fired.get((rule.id, status.category or ""), {})
                 sent += _evaluate_budget(
-                    user=user, rule=rule, status=status, month=current, now=now, known=known, origin=origin
-                )
+                    user=user, rule=rule, status=status, month=current, now=now, known=known, origin=origin,
+                    forecasts_sent=forecasts_sent,
+                )  # fmt: skip
     return sent
+
+
+def _statuses(*, user, month: date, today: date, with_projection: bool) -> list:
+    statuses = budget_status_for_month(
+        user=user, month=month, today=today, with_adherence=False, with_projection=with_projection
+    )
+    return [s for s in statuses if s.budget and s.budget > 0]
+
+
+def _forecast_key(category: str | None, month: date) -> str:
+    return f"forecast:{category or '*'}:{format_month(month)}"
+
+
+def _forecasts_sent(*, user, month: date, statuses: list) -> set[str]:
+    """The month's forecast alerts already sent, in one query (each is sent once per month and category)."""
+    keys = [_forecast_key(s.category, month) for s in statuses]
+    return set(Notification.objects.filter(user=user, dedup_key__in=keys).values_list("dedup_key", flat=True))
 
 
 def _enabled_rules(*, user) -> list[AlertRule]:
@@ -92,7 +111,7 @@ def _days_of_data(month: date, now: datetime, tz: str) -> int:
 
 
 def _evaluate_budget(
-    *, user, rule: AlertRule, status, month: date, now: datetime, known: dict, origin: dict
+    *, user, rule: AlertRule, status, month: date, now: datetime, known: dict, origin: dict, forecasts_sent: set[str]
 ) -> list[Notification]:
     category = status.category or ""
     firings = ThresholdFiring.objects.filter(rule=rule, category=category, month=month)
@@ -122,7 +141,11 @@ def _evaluate_budget(
                 user=user, rule=rule, status=status, month=month, threshold=threshold, times=times, origin=origin
             )
         )
-    forecast = _notify_forecast(user=user, rule=rule, status=status, month=month, now=now, origin=origin)
+    forecast = None
+    if _forecast_key(status.category, month) not in forecasts_sent:
+        forecast = _notify_forecast(user=user, rule=rule, status=status, month=month, now=now, origin=origin)
+        if forecast is not None:
+            forecasts_sent.add(forecast.dedup_key)  # another rule watching the same budget sends none
     return [n for n in [*sent, forecast] if n is not None]
 
 
@@ -173,7 +196,6 @@ def _notify_threshold(*, user, rule, status, month, threshold: dict, times: int,
 
 
 def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notification | None:
-    dedup_key = f"forecast:{status.category or '*'}:{format_month(month)}"
     alert = evaluate_forecast(
         spent=status.spent,
         budget=status.budget,
@@ -181,8 +203,8 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
         projected_overrun_on=status.projected_overrun_on,
         days_of_data=_days_of_data(month, now, user.timezone),
     )
-    if alert is None or Notification.objects.filter(user=user, dedup_key=dedup_key).exists():
-        return None  # once per month and category; under a race the dedup key's unique constraint decides
+    if alert is None:
+        return None
     label = _label(status.category)
     around = f" around {date_format(alert.overrun_on, 'j F')}" if alert.overrun_on else " by the end of the month"
     body = (
@@ -194,9 +216,10 @@ def _notify_forecast(*, user, rule, status, month, now, origin: dict) -> Notific
         "overrun": str(alert.overrun), "overrun_on": alert.overrun_on.isoformat() if alert.overrun_on else None,
         **origin,
     }  # fmt: skip
+    # Once per month and category: under a race, the dedup key's unique constraint decides.
     return notify(
         user=user, kind="forecast", severity="warning", title=f"{label}: projected to exceed budget",
-        body=body, data=data, rule=rule, dedup_key=dedup_key,
+        body=body, data=data, rule=rule, dedup_key=_forecast_key(status.category, month),
     )  # fmt: skip
 
 

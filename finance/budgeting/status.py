@@ -22,11 +22,12 @@ class BudgetStatus:
     spent: Decimal
     remaining: Decimal
     percent: float
-    daily_burn: Decimal  # the projection's variable spending per day from today on
-    projected_total: Decimal
+    # From the projection; None when asked without it (with_projection=False), as are the adherence and the status.
+    daily_burn: Decimal | None  # the projection's variable spending per day from today on
+    projected_total: Decimal | None
     projected_overrun_on: date | None
     adherence_probability: float | None  # None when asked without it
-    status: str  # ok | warning | over
+    status: str | None  # ok | warning | over
 
 
 def _applicable(budgets: list[Budget], month: date) -> dict[int | None, Budget]:
@@ -70,11 +71,12 @@ def _rollover(*, user, budget: Budget, month: date, earlier: Budget | None, spen
 
 
 def budget_status_for_month(
-    *, user, month: date, today: date | None = None, with_adherence: bool = True
+    *, user, month: date, today: date | None = None, with_adherence: bool = True, with_projection: bool = True
 ) -> list[BudgetStatus]:
     """Status of every budget that applies to `month`, the overall one first. `today` is the user's local date.
 
-    `with_adherence=False` leaves the adherence probability out (None): alert evaluation does not show it."""
+    `with_adherence=False` leaves the adherence probability out (None); `with_projection=False` leaves out the whole
+    projection and reads only the budgets and the ledger's aggregate (alert evaluation, for the thresholds)."""
     month = month.replace(day=1)
     last_month = previous_month(month)
     budgets = list(
@@ -91,7 +93,7 @@ def budget_status_for_month(
     rolling = any(budget.rollover for budget in current.values())
     previous_totals = _expense_totals(user=user, month=last_month) if rolling else {}
     children = _children(user=user)
-    history = spending_history(user=user, month=month, today=today)
+    history = spending_history(user=user, month=month, today=today) if with_projection else None
     statuses = []
     for category_id, budget in sorted(current.items(), key=lambda item: (item[0] is not None, item[1].id)):
         members = _members(children, category_id)
@@ -100,8 +102,8 @@ def budget_status_for_month(
             spent_earlier=_spent(previous_totals, members),
         )  # fmt: skip
         spent = _spent(totals, members)
-        projection = history.projection(spent=spent, category_ids=members)
         limit = cents(budget.amount) + extra
+        projection = history.projection(spent=spent, category_ids=members) if history else None
         statuses.append(
             BudgetStatus(
                 budget_id=budget.pk,
@@ -111,11 +113,11 @@ def budget_status_for_month(
                 spent=cents_to_decimal(spent),
                 remaining=cents_to_decimal(limit - spent),
                 percent=round(spent * 100 / limit, 1),
-                daily_burn=cents_to_decimal(projection.daily_pace),
-                projected_total=cents_to_decimal(projection.total),
-                projected_overrun_on=projection.overrun_on(limit),
-                adherence_probability=projection.adherence(limit) if with_adherence else None,
-                status=projection.status(limit),
+                daily_burn=cents_to_decimal(projection.daily_pace) if projection else None,
+                projected_total=cents_to_decimal(projection.total) if projection else None,
+                projected_overrun_on=projection.overrun_on(limit) if projection else None,
+                adherence_probability=projection.adherence(limit) if projection and with_adherence else None,
+                status=projection.status(limit) if projection else None,
             )
         )
     return statuses
