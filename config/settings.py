@@ -119,6 +119,9 @@ if _database_url:
         raise ImproperlyConfigured(f"DATABASE_URL could not be parsed: {exc}") from None
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", _database_connect_timeout)
+        # Parameters travel apart from the SQL, and psycopg prepares a statement a connection runs often: PostgreSQL
+        # plans each hot query once per connection, not on every write (bench/README.md, the alerts mix).
+        _database["OPTIONS"].setdefault("server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", True))
     if _database["ENGINE"] == "django.db.backends.postgresql" and _database_pool_size:
         if _database_conn_max_age:
             raise ImproperlyConfigured(
