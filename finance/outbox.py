@@ -120,8 +120,11 @@ def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
         return True
     handlers = handlers_for(event.topic, queue=queue)
     # The last queue's relay (or the sweep's, which runs them all) completes the event, once every handler on
-    # every queue has handled it; an earlier queue's relay leaves that to the last one.
-    completes = queue is None or queues_for(event.topic)[-1:] == [queue]
+    # every queue has handled it; an earlier queue's relay leaves that to the last one. When this relay ran every
+    # handler of the topic (the sweep, or the topic's only queue), all of them have handled it once it is done.
+    queues = queues_for(event.topic)
+    completes = queue is None or queues[-1:] == [queue]
+    ran_all = queue is None or queues == [queue]
     try:
         with transaction.atomic():
             claimed = _claim_handling(event_id=event.id, handlers=[_handler_name(h) for h in handlers])
@@ -129,7 +132,7 @@ def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
                 if _handler_name(handler) in claimed:
                     handler(event)
             if completes:
-                _mark_processed(event=event)
+                _mark_processed(event=event, ran_all=ran_all)
         return True
     except Exception:
         logger.info("an outbox handler failed on event %s; running each on its own", event.id, exc_info=True)
@@ -147,7 +150,7 @@ def outbox_relay_event(*, event_id: int, queue: str | None = None) -> bool:
         OutboxEvent.objects.filter(id=event.id).update(attempts=F("attempts") + 1, last_error="\n".join(errors)[:2000])
         return False
     if completes:
-        _mark_processed(event=event)
+        _mark_processed(event=event, ran_all=ran_all)
     return True
 
 
@@ -170,19 +173,21 @@ def _claim_handling(*, event_id: int, handlers: list[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _mark_processed(*, event: OutboxEvent) -> None:
-    """Processed, in one statement, when every handler of its topic has handled the event."""
-    everyone = [_handler_name(h) for h in handlers_for(event.topic)]
-    handled = (
-        OutboxHandled.objects.filter(event=OuterRef("pk"), handler__in=everyone)
-        .order_by()
-        .values("event")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True).alias(done=Subquery(handled)).filter(
-        done=len(everyone)
-    ).update(processed_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+def _mark_processed(*, event: OutboxEvent, ran_all: bool) -> None:
+    """Processed, in one statement, when every handler of its topic has handled the event (`ran_all`: they all
+    have, in this relay; otherwise their claims are counted)."""
+    pending = OutboxEvent.objects.filter(id=event.id, processed_at__isnull=True)
+    if not ran_all:
+        everyone = [_handler_name(h) for h in handlers_for(event.topic)]
+        handled = (
+            OutboxHandled.objects.filter(event=OuterRef("pk"), handler__in=everyone)
+            .order_by()
+            .values("event")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        pending = pending.alias(done=Subquery(handled)).filter(done=len(everyone))
+    pending.update(processed_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
 
 
 def outbox_pending_ids(*, limit: int = 500) -> list[int]:
