@@ -421,8 +421,18 @@ def rss_mib(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of a process and of its children (a prefork worker's pool processes)."""
+    total, children = 0.0, {pid}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(entry.name) in children or int(fields[1]) in children:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 async def open_many(base_url: str, tokens: list[str], count: int, in_flight: int, failures: list) -> list:
@@ -535,9 +545,9 @@ def vacuum_churned_tables() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def start_services():
+def start_services(*, pool: str, concurrency: int):
     env = server_env.server_env()
-    worker = start_celery_worker(env, concurrency=8)
+    worker = start_celery_worker(env, concurrency=concurrency, pool=pool)
     server, url = start_daphne(dict(env, PYTHONMALLOC="malloc"), backlog=4096)  # as scripts/run.sh starts it
     return [worker, server], url, {"daphne": server.process.pid, "worker": worker.process.pid}
 
@@ -559,6 +569,8 @@ def main() -> None:
         "--rates", default="", help="the mix instead: writes/s per round, e.g. 10,20,50,100 (50 users, see --mix-users)"
     )
     parser.add_argument("--mix-users", type=int, default=50)
+    parser.add_argument("--worker-pool", default="threads", choices=["threads", "prefork", "solo"])
+    parser.add_argument("--worker-concurrency", type=int, default=8, help="threads or processes of the worker")
     parser.add_argument("--mix-seconds", type=float, default=30.0, help="length of each round of the mix")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # still stop daphne and the worker
@@ -570,7 +582,7 @@ def main() -> None:
     if args.url:
         processes, url, pids = [], args.url.rstrip("/"), ({"daphne": args.pid} if args.pid else {})
     else:
-        processes, url, pids = start_services()
+        processes, url, pids = start_services(pool=args.worker_pool, concurrency=args.worker_concurrency)
     pid = pids.get("daphne")
     try:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

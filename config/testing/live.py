@@ -118,7 +118,11 @@ class ServiceProcess:
 
 
 def start_celery_worker(
-    env: dict[str, str] | None = None, concurrency: int = 4, name: str = "live", purge: bool = True
+    env: dict[str, str] | None = None,
+    concurrency: int = 4,
+    name: str = "live",
+    purge: bool = True,
+    pool: str = "threads",
 ) -> ServiceProcess:
     """A worker on every queue (no -Q), after purging what an earlier run left behind (unless `purge` is off:
     a worker restarted in the middle of a run finds the queue as it was). `name` tells workers of one run apart."""
@@ -128,7 +132,7 @@ def start_celery_worker(
         app.control.purge()
     worker = ServiceProcess(
         f"celery-{name}",
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads", f"--concurrency={concurrency}",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", f"--concurrency={concurrency}",
          "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
          "--hostname", f"{name}-{os.getpid()}@%h"],
         env or service_env(),
