@@ -9,7 +9,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from core.months import as_zone, day_bounds, month_bounds, parse_month, supported_day
-from finance.budgeting.status import BudgetStatus, budget_status_for_month
+from finance.budgeting.status import BudgetStatus, budget_status_for_month, budget_statuses_projected
 from finance.models import (
     MAX_AMOUNT,
     Account,
@@ -29,6 +29,7 @@ __all__ = [
     "accounts_for_new_transactions",
     "accounts_for_user",
     "budget_status_for_month",
+    "budget_statuses_projected",
     "budgets_for_user",
     "categories_for_user",
     "categorization_rules_for_user",

@@ -27,7 +27,7 @@ from alerts.services.alert_rules import alert_rule_ensure_default
 from alerts.services.notify import notify
 from core.money import money_format
 from core.months import format_month, month_start
-from finance.selectors import budget_status_for_month, last_logged_at_before
+from finance.selectors import budget_status_for_month, budget_statuses_projected, last_logged_at_before
 from users.models import ConsentScope, User
 from users.selectors import consent_is_granted
 
@@ -53,12 +53,16 @@ def evaluate_user(
     if not rules:
         return []
     today = now.astimezone(ZoneInfo(user.timezone)).date()
-    statuses = _statuses(user=user, month=current, today=today, with_projection=False)
+    statuses = [
+        s
+        for s in budget_status_for_month(user=user, month=current, today=today, with_projection=False)
+        if s.budget and s.budget > 0
+    ]
     forecasts_sent = _forecasts_sent(user=user, month=current, statuses=statuses)
     if _days_of_data(current, now, user.timezone) >= FORECAST_MIN_DAYS and any(
         s.spent < s.budget and _forecast_key(s.category, current) not in forecasts_sent for s in statuses
     ):  # a forecast alert may be due: only then is the month projected (it reads months of history)
-        statuses = _statuses(user=user, month=current, today=today, with_projection=True)
+        statuses = budget_statuses_projected(user=user, month=current, today=today, statuses=statuses)
     with_own_rule = {r.category.slug for r in rules if r.category_id}
     fired: dict[tuple, dict[int, Firing]] = {}  # (rule id, category) -> threshold -> what fired, in one query
     for row in ThresholdFiring.objects.filter(rule__in=rules, month=current):
@@ -79,13 +83,6 @@ def evaluate_user(
                     forecasts_sent=forecasts_sent,
                 )  # fmt: skip
     return sent
-
-
-def _statuses(*, user, month: date, today: date, with_projection: bool) -> list:
-    statuses = budget_status_for_month(
-        user=user, month=month, today=today, with_adherence=False, with_projection=with_projection
-    )
-    return [s for s in statuses if s.budget and s.budget > 0]
 
 
 def _forecast_key(category: str | None, month: date) -> str:

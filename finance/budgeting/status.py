@@ -1,7 +1,7 @@
 """Budget status for one month (docs/api.md `/budgets/status/`): what each budget has spent (the ledger's
 aggregate) and where it is projected to end (finance.projections, the same projection every page uses)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +28,8 @@ class BudgetStatus:
     projected_overrun_on: date | None
     adherence_probability: float | None  # None when asked without it
     status: str | None  # ok | warning | over
+    # What the budget counts: its category and sub-categories (None: all spending); for projecting it later.
+    category_ids: frozenset[int] | None = field(default=None, repr=False, compare=False)
 
 
 def _applicable(budgets: list[Budget], month: date) -> dict[int | None, Budget]:
@@ -76,8 +78,38 @@ def budget_status_for_month(
     """Status of every budget that applies to `month`, the overall one first. `today` is the user's local date.
 
     `with_adherence=False` leaves the adherence probability out (None); `with_projection=False` leaves out the whole
-    projection and reads only the budgets and the ledger's aggregate (alert evaluation, for the thresholds)."""
-    month = month.replace(day=1)
+    projection and reads only the budgets and the ledger's aggregate (alert evaluation, for the thresholds; it
+    projects them with `budget_statuses_projected` only when a forecast alert may be due)."""
+    statuses = _spending(user=user, month=month.replace(day=1))
+    if with_projection and statuses:
+        statuses = budget_statuses_projected(user=user, month=month, today=today, statuses=statuses)
+        if not with_adherence:
+            statuses = [replace(status, adherence_probability=None) for status in statuses]
+    return statuses
+
+
+def budget_statuses_projected(*, user, month: date, today: date | None, statuses: list[BudgetStatus]) -> list:
+    """The same statuses with their month-end projection (one read of the user's recent months)."""
+    history = spending_history(user=user, month=month.replace(day=1), today=today)
+    projected = []
+    for status in statuses:
+        limit, spent = cents(status.budget), cents(status.spent)
+        projection = history.projection(spent=spent, category_ids=status.category_ids)
+        projected.append(
+            replace(
+                status,
+                daily_burn=cents_to_decimal(projection.daily_pace),
+                projected_total=cents_to_decimal(projection.total),
+                projected_overrun_on=projection.overrun_on(limit),
+                adherence_probability=projection.adherence(limit),
+                status=projection.status(limit),
+            )
+        )
+    return projected
+
+
+def _spending(*, user, month: date) -> list[BudgetStatus]:
+    """What each budget of the month has spent, from the budgets and the ledger's aggregate alone."""
     last_month = previous_month(month)
     budgets = list(
         Budget.objects.filter(user=user)
@@ -93,7 +125,6 @@ def budget_status_for_month(
     rolling = any(budget.rollover for budget in current.values())
     previous_totals = _expense_totals(user=user, month=last_month) if rolling else {}
     children = _children(user=user)
-    history = spending_history(user=user, month=month, today=today) if with_projection else None
     statuses = []
     for category_id, budget in sorted(current.items(), key=lambda item: (item[0] is not None, item[1].id)):
         members = _members(children, category_id)
@@ -103,7 +134,6 @@ def budget_status_for_month(
         )  # fmt: skip
         spent = _spent(totals, members)
         limit = cents(budget.amount) + extra
-        projection = history.projection(spent=spent, category_ids=members) if history else None
         statuses.append(
             BudgetStatus(
                 budget_id=budget.pk,
@@ -113,11 +143,12 @@ def budget_status_for_month(
                 spent=cents_to_decimal(spent),
                 remaining=cents_to_decimal(limit - spent),
                 percent=round(spent * 100 / limit, 1),
-                daily_burn=cents_to_decimal(projection.daily_pace) if projection else None,
-                projected_total=cents_to_decimal(projection.total) if projection else None,
-                projected_overrun_on=projection.overrun_on(limit) if projection else None,
-                adherence_probability=projection.adherence(limit) if projection and with_adherence else None,
-                status=projection.status(limit) if projection else None,
+                daily_burn=None,
+                projected_total=None,
+                projected_overrun_on=None,
+                adherence_probability=None,
+                status=None,
+                category_ids=frozenset(members) if members is not None else None,
             )
         )
     return statuses
