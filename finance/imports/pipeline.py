@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from finance.categorization import amount_band
 from finance.imports.csv_parser import CsvLayout, csv_inspect, csv_rows, header_signature
 from finance.imports.detect import FORMAT_NAMES, SNIFF_BYTES, detect_format, open_text
 from finance.imports.formats import STATEMENT_PARSERS
@@ -345,7 +346,7 @@ class RowChecker:
         amount = self._amount(row.amount, currency)
         when = self._moment(row.occurred_at)
         description, merchant = text_fit(row.description, field="description"), text_fit(row.merchant, field="merchant")
-        category, tag = self._category(merchant, description, row.kind), None
+        category, tag = self._category(merchant, description, row.kind, amount), None
         if row.category_name:
             category, tag = self._named_category(row.category_name, category)
         if row.external_key:
@@ -404,11 +405,15 @@ class RowChecker:
                 self.moments[value] = found
         return found
 
-    def _category(self, merchant: str, description: str, kind: str) -> tuple:
-        key = (merchant, description, kind)
+    def _category(self, merchant: str, description: str, kind: str, amount: str) -> tuple:
+        """The categoriser's decision, as for a transaction typed in (the amount is one of the model's features:
+        only its band counts, so the decisions are remembered per band)."""
+        key = (merchant, description, kind, amount_band(amount))
         found = self.decisions.get(key)
         if found is None:
-            decision = self.categorizer.categorize(merchant=merchant, description=description, kind=kind)
+            decision = self.categorizer.categorize(
+                merchant=merchant, description=description, kind=kind, amount=Decimal(amount)
+            )
             found = (decision.category_id, decision.source, decision.confidence)
             if len(self.decisions) < 200_000:
                 self.decisions[key] = found

@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from finance.models import Account, Category, Transaction
-from finance.services import account_create, category_create
+from finance.services import account_create, categorizer_for, category_create
+from finance.tests.factories import record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 URL = "/api/v1/imports/"
@@ -269,3 +270,27 @@ def test_mt940_reversal_of_a_credit_is_money_out(alice_api, django_capture_on_co
         ("Erstattung Kaution", "income", "250.00"),
         ("Storno Erstattung Kaution", "expense", "250.00"),
     ]
+
+
+def test_an_imported_row_is_categorised_as_the_same_line_typed_in_amount_included(
+    alice, alice_api, checking, django_capture_on_commit_callbacks
+):
+    # Small PayPal payments were games, large ones furniture: only the amount tells them apart.
+    with django_capture_on_commit_callbacks(execute=True):  # the refit runs as the labels commit
+        for shop in ("ALDEN", "BRIXO", "CALVY", "DORNA", "ELMIK", "FARSO", "GUNTA", "HELVO", "IRMAS", "JOTUN"):
+            record(alice, checking, "4.99", merchant=f"PAYPAL *{shop}", category="entertainment")
+            record(alice, checking, "449.00", merchant=f"PAYPAL *{shop}", category="shopping")
+    categorizer = categorizer_for(user=alice)
+    typed = {
+        amount: categorizer.categories[
+            categorizer.categorize(merchant="PAYPAL *ZEPHYRA", description="", amount=Decimal(amount)).category_id
+        ].slug
+        for amount in ("5.49", "389.00")
+    }
+    assert typed == {"5.49": "entertainment", "389.00": "shopping"}
+
+    content = b"!Type:Bank\nD01/05/2025\nT-5.49\nPPAYPAL *ZEPHYRA\n^\nD01/06/2025\nT-389.00\nPPAYPAL *ZEPHYRA\n^\n"
+    run(alice_api, "paypal.qif", django_capture_on_commit_callbacks, content=content, account=checking.pk)
+
+    imported = Transaction.objects.filter(user=alice, merchant="PAYPAL *ZEPHYRA")
+    assert {str(t.amount): t.category.slug for t in imported} == {"5.49": "entertainment", "389.00": "shopping"}
