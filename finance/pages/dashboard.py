@@ -36,6 +36,16 @@ class BudgetRow:
     def over_by(self) -> Decimal:
         return -self.status.remaining
 
+    @property
+    def chance_words(self) -> str:
+        """The chance of staying within the budget as people say it: "about 6%", never "0.06"."""
+        chance = self.status.adherence_probability or 0.0
+        if chance >= 0.995:
+            return "almost certain"
+        if chance < 0.005:
+            return "almost none"
+        return f"about {round(chance * 100)}%"
+
 
 def budget_rows(*, user, month: date) -> list[BudgetRow]:
     names = category_names_for_user(user=user)

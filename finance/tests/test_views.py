@@ -1,6 +1,7 @@
 """The ledger pages: the access cast, forms that add/edit/delete/undo, the dashboard's bars and charts."""
 
 import zoneinfo
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from finance import services
 from finance.models import Budget, CategorizationRule, Category, Transaction
+from finance.pages.dashboard import BudgetRow
+from finance.selectors import budget_status_for_month, local_today
 
 PAGES = ["/dashboard/", "/transactions/", "/budgets/", "/categories/"]
 
@@ -308,6 +311,16 @@ def test_dashboard_shows_an_overspent_budget(alice_client, alice, checking, budg
     services.transaction_record(user=alice, account=checking, amount=Decimal("130.00"), category="dining")
     page = content(alice_client.get("/dashboard/"))
     assert "Over budget" in page and "30.00 EUR over" in page and "meter-over" in page
+    assert "Chance of staying within it: almost none." in page
+
+
+@pytest.mark.parametrize(
+    ("chance", "words"), [(0.0631, "about 6%"), (0.5, "about 50%"), (0.999, "almost certain"), (0.001, "almost none")]
+)
+def test_the_chance_of_staying_within_a_budget_is_written_as_people_say_it(alice, checking, budget, chance, words):
+    [status] = budget_status_for_month(user=alice, month=local_today(user=alice))
+    row = BudgetRow(label="Dining", status=replace(status, adherence_probability=chance))
+    assert row.chance_words == words
 
 
 def test_last_months_spending_is_not_on_this_months_dashboard(alice_client, alice, checking):
