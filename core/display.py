@@ -42,6 +42,11 @@ def change_words(percent: float | Decimal | str | None, since: str) -> str:
     return f"{'up' if value > 0 else 'down'} {abs(value)}% on {since}"
 
 
+def zone_name(zone: str) -> str:
+    """A time zone as people read it: "America/New_York" -> "America/New York"."""
+    return str(zone).replace("_", " ")
+
+
 def humanise(value: str) -> str:
     """A last resort for a value no choice set knows: "pending_review" -> "Pending review"."""
     text = str(value).replace("_", " ").replace(".", " ").strip()

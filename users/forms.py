@@ -5,9 +5,10 @@ import zoneinfo
 from django import forms
 
 from core.currencies import CURRENCY_CHOICES
+from core.display import zone_name
 from users.models import ConsentScope
 
-TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+TIMEZONE_CHOICES = [(name, zone_name(name)) for name in sorted(zoneinfo.available_timezones())]
 
 
 class AccessibleForm(forms.Form):

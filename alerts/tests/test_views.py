@@ -39,6 +39,12 @@ def test_add_a_rule_on_the_page(alice, alice_client):
     assert rule.quiet_hours_end.strftime("%H:%M") == "07:30"
 
 
+def test_the_rules_list_writes_the_time_zone_in_words(alice_client):
+    response = alice_client.post("/alerts/rules/add/", {**RULE_FORM, "timezone": "America/New_York"}, follow=True)
+    html = response.content.decode()
+    assert "21:00–07:30 (America/New York)" in html and "New_York" not in html
+
+
 def test_bad_rule_shows_errors_linked_to_their_fields(alice_client):
     response = alice_client.post(
         "/alerts/rules/add/", RULE_FORM | threshold_rows((80, "info"), (80, "danger")) | {"timezone": "Mars/Olympus"}

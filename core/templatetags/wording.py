@@ -4,6 +4,7 @@
 {{ rule.channels|labels:"alerts.ChannelKind" }}         In-app, Email
 {{ count|count_of:"recurring payment" }}                1 recurring payment
 {{ change_pct|change:"last month" }}                    up 25% on last month
+{{ rule.timezone|zone }}                                America/New York
 """
 
 from django import template
@@ -33,3 +34,8 @@ def count_of(count, noun: str) -> str:
 @register.filter
 def change(percent, since: str) -> str:
     return display.change_words(percent, since)
+
+
+@register.filter
+def zone(value) -> str:
+    return display.zone_name(value)
