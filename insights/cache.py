@@ -1,15 +1,16 @@
 """Cached computed reads (summary, score, benchmarks, recommendations), keyed per user and parameters.
 
-A per-user version is part of every key: a random value, replaced (one SET) by the ledger's writers as their transaction
-commits (finance.signals.ledger_changed: pages, API, imports, sync, undo, seed_demo, ingest_json), before
-the writer goes on, so a read after a write never finds an entry computed before it; a recommendation
-decision replaces it too. Stale entries are never read again and simply expire. Benchmarks share one global
-version, replaced when the benchmark job writes. An "everything" version is replaced when Redis returns after an
-outage (config/runtime/cache.py): a change made meanwhile went to one process's memory, so no entry from before is
-trusted; and by a rebuild of every user's ledger aggregate.
+A per-user version is part of every key: a new value (time and chance), replaced with one SET by the
+ledger's writers as their transaction commits (finance.signals.ledger_changed: pages, API, imports, sync,
+undo, seed_demo, ingest_json), before the writer goes on, so a read after a write never finds an entry
+computed before it; a recommendation decision replaces it too. Stale entries are never read again and simply
+expire. Benchmarks share one global version, replaced when the benchmark job writes. An "everything" version
+is replaced when Redis returns after an outage (config/runtime/cache.py): a change made meanwhile went to one
+process's memory, so no entry from before is trusted; and by a rebuild of every user's ledger aggregate.
 """
 
-import uuid
+import secrets
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -34,8 +35,10 @@ def version(scope: str) -> str:
 
 
 def invalidate(scope: str) -> None:
-    """A new version, in one round trip: any value unlike the last one will do."""
-    cache.set(_version_key(scope), uuid.uuid4().hex[:16], timeout=None)
+    """A new version, in one round trip: any value unlike the last one will do. An integer (milliseconds and three
+    random digits, exact even as a Lua number), so a process of the release before, which counted versions up
+    with INCR, still can during a rolling upgrade or after a rollback."""
+    cache.set(_version_key(scope), time.time_ns() // 1_000_000 * 1000 + secrets.randbelow(1000), timeout=None)
 
 
 def user_changed(user_id: int) -> None:

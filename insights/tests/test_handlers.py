@@ -3,8 +3,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache as django_cache
 
 from finance.services import transaction_delete, transaction_update
+from insights import cache
 from insights.models import Profile
 from insights.selectors.summaries import summary_for
 from insights.services import profiles_compute
@@ -66,3 +68,14 @@ def test_a_new_transaction_makes_the_profile_stale(alice, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         spend(alice, account, "10.00")
     assert Profile.objects.filter(user=alice, stale=True).count() == 2
+
+
+def test_a_version_this_release_writes_can_be_counted_up_by_the_release_before():
+    """The release before bumped versions with INCR; during a rolling upgrade or after a rollback it still must."""
+    cache.user_changed(41)
+    written = cache.version("user:41")
+    assert written.isdigit()
+    django_cache.incr("insights:version:user:41")  # what the release before does on a write
+    assert cache.version("user:41") == str(int(written) + 1)
+    cache.user_changed(41)
+    assert cache.version("user:41") not in {written, str(int(written) + 1)}
