@@ -59,12 +59,12 @@ def push_ledger_changed(event) -> None:
     """Tells the person's open pages to show the new figures once the relay commits: after the evaluation's
     alert, so a page that refreshes on it also shows the alert's effect. A lost push only delays a refresh."""
     months = [format_month(month) for month in _months(event, timezone_name=event.user.timezone)]
-    transaction.on_commit(lambda: _push(user_id=event.user_id, event={"type": "ledger_changed", "months": months}))
+    transaction.on_commit(lambda: _push_ledger_changed(user_id=event.user_id, months=months))
 
 
-def _push(*, user_id: int, event: dict) -> None:
+def _push_ledger_changed(*, user_id: int, months: list[str]) -> None:
     try:
-        realtime.send_event(user_id=user_id, event=event)
+        realtime.send_event(user_id=user_id, event={"type": "ledger_changed", "months": months})
     except Exception:  # the channel layer down or slow: the figures are right on the next load
         logger.warning("Could not push ledger_changed to user %s", user_id, exc_info=True)
 

@@ -1,6 +1,5 @@
 """Every write about users: sign-up, profile, consent, login audit, logout of tokens and emailed login codes."""
 
-import json
 import logging
 import secrets
 from datetime import timedelta
@@ -141,11 +140,11 @@ def consents_given_at_signup(*, grants: list[tuple[User, str]]) -> int:
     for user, scope in grants:
         user = users.setdefault(user.pk, user)
         user.consents = {**user.consents, scope: True}
-    alike: dict[str, list[int]] = {}  # one UPDATE per set of decisions: there are only a few
+    alike: dict[tuple, list[int]] = {}  # one UPDATE per set of decisions: there are only a few
     for user in users.values():
-        alike.setdefault(json.dumps(user.consents, sort_keys=True), []).append(user.pk)
+        alike.setdefault(tuple(sorted(user.consents.items())), []).append(user.pk)
     for consents, pks in alike.items():
-        User.objects.filter(pk__in=pks).update(consents=json.loads(consents))
+        User.objects.filter(pk__in=pks).update(consents=dict(consents))
     return created
 
 

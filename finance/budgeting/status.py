@@ -82,13 +82,15 @@ def budget_status_for_month(
     projects them with `budget_statuses_projected` only when a forecast alert may be due)."""
     statuses = _spending(user=user, month=month.replace(day=1))
     if with_projection and statuses:
-        statuses = budget_statuses_projected(user=user, month=month, today=today, statuses=statuses)
-        if not with_adherence:
-            statuses = [replace(status, adherence_probability=None) for status in statuses]
+        statuses = budget_statuses_projected(
+            user=user, month=month, today=today, statuses=statuses, with_adherence=with_adherence
+        )
     return statuses
 
 
-def budget_statuses_projected(*, user, month: date, today: date | None, statuses: list[BudgetStatus]) -> list:
+def budget_statuses_projected(
+    *, user, month: date, today: date | None, statuses: list[BudgetStatus], with_adherence: bool = True
+) -> list:
     """The same statuses with their month-end projection (one read of the user's recent months)."""
     history = spending_history(user=user, month=month.replace(day=1), today=today)
     projected = []
@@ -101,7 +103,7 @@ def budget_statuses_projected(*, user, month: date, today: date | None, statuses
                 daily_burn=cents_to_decimal(projection.daily_pace),
                 projected_total=cents_to_decimal(projection.total),
                 projected_overrun_on=projection.overrun_on(limit),
-                adherence_probability=projection.adherence(limit),
+                adherence_probability=projection.adherence(limit) if with_adherence else None,
                 status=projection.status(limit),
             )
         )
